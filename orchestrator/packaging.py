@@ -1,0 +1,72 @@
+"""Reproducible deployment zips: same sources, same bytes, so an unchanged function never shows a diff."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestrator.errors import UsageError
+
+# Zip timestamps cannot predate 1980; every entry gets this one.
+_FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+_SKIPPED_PARTS = {"__pycache__", ".pytest_cache"}
+_SKIPPED_SUFFIXES = {".pyc", ".pyo"}
+
+
+@dataclass(frozen=True)
+class BuiltZip:
+    path: Path
+    sha256_b64: str
+
+
+def _package_files(src_dir: Path) -> list[Path]:
+    files = []
+    for path in src_dir.rglob("*"):
+        relative = path.relative_to(src_dir)
+        if path.is_file() and not (_SKIPPED_PARTS & set(relative.parts)) and path.suffix not in _SKIPPED_SUFFIXES:
+            files.append(path)
+    return sorted(files, key=lambda p: p.relative_to(src_dir).as_posix())
+
+
+def zip_bytes(src_dir: Path) -> bytes:
+    """The zip of src_dir: entries sorted, fixed timestamps and permissions, deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in _package_files(src_dir):
+            info = zipfile.ZipInfo(path.relative_to(src_dir).as_posix(), date_time=_FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def check_handler_source(src_dir: Path, handler: str) -> None:
+    """Refuse a function folder that is missing or whose handler module does not compile."""
+    if not src_dir.is_dir():
+        raise UsageError(f"function folder {src_dir} does not exist: restore it or create it with a handler.py.")
+    module = handler.rsplit(".", 1)[0]
+    source = src_dir / (module.replace(".", "/") + ".py")
+    if not source.is_file():
+        raise UsageError(f"handler {handler} needs {source}, which does not exist: add it or change the handler.")
+    try:
+        compile(source.read_text(encoding="utf-8"), str(source), "exec")
+    except SyntaxError as exc:
+        raise UsageError(f"{source}:{exc.lineno}: {exc.msg}; fix the handler so that it imports.") from None
+
+
+def build_function_zip(src_dir: Path, out_path: Path, handler: str = "handler.handler") -> BuiltZip:
+    """Build src_dir into out_path, rewriting the file only when its bytes change."""
+    check_handler_source(src_dir, handler)
+    data = zip_bytes(src_dir)
+    if not out_path.exists() or out_path.read_bytes() != data:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = out_path.with_suffix(".zip.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(out_path)
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+    return BuiltZip(path=out_path, sha256_b64=digest)

@@ -1,0 +1,154 @@
+"""apply, destroy, check and status of triggers: plain functions the CLI calls."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from orchestrator import emulator
+from orchestrator.errors import TrigError, UsageError
+from orchestrator.packaging import build_function_zip
+from orchestrator.render import render_tfvars
+from orchestrator.settings import Settings
+from orchestrator.terraform import TerraformAdapter
+from orchestrator.triggers import REGISTRY, select_triggers
+from orchestrator.triggers.base import Confirmation, Target, Trigger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    trigger: str
+    invocation: str
+    ok: bool
+    seconds: float
+    detail: str
+    seen: tuple[str, ...] = ()
+
+
+def values_for(trigger: Trigger, sets: Mapping[str, str]) -> dict[str, object]:
+    """The trigger's defaults overridden by the --set values that apply to it (NAME or TRIGGER.NAME)."""
+    values = dict(trigger.defaults)
+    for name, value in sets.items():
+        scope, _, bare = name.rpartition(".")
+        if scope in ("", trigger.name) and bare in trigger.defaults:
+            values[bare] = value
+    return values
+
+
+def check_set_names(triggers: list[Trigger], sets: Mapping[str, str]) -> None:
+    """Refuse a --set name that none of the selected triggers knows, listing the known ones."""
+    known = sorted({name for t in triggers for name in t.defaults})
+    for name in sets:
+        scope, _, bare = name.rpartition(".")
+        scoped = [t for t in triggers if scope in ("", t.name)]
+        if scope and scope not in REGISTRY:
+            raise UsageError(f"--set {name}: unknown trigger {scope!r}; known names are {', '.join(known)}.")
+        if not any(bare in t.defaults for t in scoped):
+            raise UsageError(f"--set {name}: unknown name for {', '.join(t.name for t in triggers)}; known names are {', '.join(known)}.")
+
+
+def write_tfvars(settings: Settings, trigger: Trigger, sets: Mapping[str, str]) -> Path:
+    """Build the trigger's zip and render its tfvars under .trig/; returns the tfvars path."""
+    built = build_function_zip(settings.functions_dir / trigger.function_dir,
+                               settings.home / "build" / f"{trigger.name}.zip", trigger.handler)
+    values = {
+        **values_for(trigger, sets),
+        "zip": {"path": str(built.path), "hash": built.sha256_b64},
+        "endpoint": settings.endpoint,
+        "region": settings.region,
+        "account_id": settings.account_id,
+        "template_name": trigger.template,
+    }
+    text = render_tfvars(settings.env_dir / "templates", trigger.template, values)
+    path = settings.home / "tfvars" / f"{trigger.name}.tfvars"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    return path
+
+
+def require_emulator(settings: Settings) -> None:
+    """Fail fast, in seconds, when nothing answers at the endpoint."""
+    if not emulator.is_healthy(settings.endpoint):
+        raise TrigError(f"no emulator answers at {settings.endpoint}: run `trig up` or pass --endpoint.")
+
+
+def _for_each(triggers: list[Trigger], work) -> list:
+    """Run work(trigger) for every trigger in parallel (their states are separate); raise the first error."""
+    with ThreadPoolExecutor(max_workers=max(1, len(triggers))) as pool:
+        futures = [pool.submit(work, t) for t in triggers]
+        results, errors = [], []
+        for future in futures:
+            try:
+                results.append(future.result())
+            except TrigError as exc:
+                errors.append(exc)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[str]:
+    """Render and apply the named triggers, each in its own workspace; returns their names."""
+    triggers = select_triggers(names)
+    check_set_names(triggers, sets)
+    var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
+    require_emulator(settings)
+    terraform = TerraformAdapter(settings)
+    terraform.ensure_init()
+    _for_each(triggers, lambda t: terraform.apply(t.name, var_files[t.name]))
+    return [t.name for t in triggers]
+
+
+def destroy_triggers(settings: Settings, names: list[str]) -> list[str]:
+    """Destroy the named triggers' resources; a trigger never applied is skipped."""
+    triggers = select_triggers(names)
+    terraform = TerraformAdapter(settings)
+    applied = [t for t in triggers if terraform.state_resources(t.name)]
+    if applied:
+        require_emulator(settings)
+    var_files = {t.name: write_tfvars(settings, t, {}) for t in applied}
+    _for_each(applied, lambda t: terraform.destroy(t.name, var_files[t.name]))
+    return [t.name for t in applied]
+
+
+def applied_triggers(settings: Settings) -> list[str]:
+    """Triggers whose state holds resources."""
+    terraform = TerraformAdapter(settings)
+    return [name for name in REGISTRY if terraform.outputs(name)]
+
+
+def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: float) -> CheckResult:
+    nonce = uuid.uuid4().hex[:12]
+    started = time.monotonic()
+    try:
+        confirmation = trigger.fire_and_confirm(Target(settings, outputs), nonce, timeout)
+    except (ClientError, BotoCoreError) as exc:
+        confirmation = Confirmation(False, f"firing the event failed: {exc}")
+    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed,
+                       round(time.monotonic() - started, 2), confirmation.detail, tuple(confirmation.seen))
+
+
+def check_triggers(settings: Settings, names: list[str] | None, timeout: float) -> list[CheckResult]:
+    """Fire one event per trigger (default: every applied one) and confirm it; one result per trigger."""
+    require_emulator(settings)
+    terraform = TerraformAdapter(settings)
+    triggers = select_triggers(names) if names else [REGISTRY[n] for n in applied_triggers(settings)]
+    if not triggers:
+        raise UsageError("no trigger is applied: run `trig apply all` first.")
+    outputs = {t.name: terraform.outputs(t.name) for t in triggers}
+    missing = [name for name, out in outputs.items() if not out]
+    if missing:
+        raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
+    return _for_each(triggers, lambda t: check_trigger(settings, t, outputs[t.name], timeout))

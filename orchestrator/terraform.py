@@ -1,0 +1,248 @@
+"""The one adapter for Terraform: every terraform command trig runs goes through here.
+
+python-terraform 0.10.1 builds the command lines (its flag tables); this module
+runs them, because that release cannot pass a custom environment, forward
+Ctrl-C gracefully, or read Terraform >= 0.15 exit conventions (it passes
+`destroy -force`, so destroy is called with force=None and auto-approve).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import python_terraform
+
+from orchestrator.errors import TerraformError, UsageError
+from orchestrator.settings import Settings
+
+log = logging.getLogger(__name__)
+
+IsFlagged = python_terraform.IsFlagged
+MINIMUM_VERSION = (1, 5)
+_GRACEFUL_STOP_SECONDS = 120
+_SOURCE_LINE = re.compile(r"^\s*(source|version)\s*=.*$", re.MULTILINE)
+
+
+class _Terraform(python_terraform.Terraform):
+    """python-terraform's command builder with trig's runner: own environment, Ctrl-C forwarded once."""
+
+    def __init__(self, working_dir: Path, terraform_bin: str, env: Mapping[str, str]):
+        super().__init__(working_dir=str(working_dir), terraform_bin_path=terraform_bin)
+        self.env = dict(env)
+
+    def cmd(self, cmd, *args, **kwargs):  # noqa: D401 - python-terraform's signature
+        kwargs.pop("capture_output", None)
+        kwargs.pop("raise_on_error", None)
+        extra_env = kwargs.pop("env", {})
+        command = self.generate_cmd_string(cmd, *args, **kwargs)
+        try:
+            return run_process(command, cwd=self.working_dir, env={**self.env, **extra_env})
+        finally:
+            self.temp_var_files.clean_up()
+
+
+def run_process(command: list[str], cwd: str | None, env: Mapping[str, str]) -> tuple[int, str, str]:
+    """Run a command to completion; on Ctrl-C forward one SIGINT so Terraform stops cleanly and unlocks its state."""
+    log.debug("running %s in %s", " ".join(command), cwd)
+    try:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, encoding="utf-8", errors="replace",
+            start_new_session=True,  # a terminal's Ctrl-C reaches trig only; trig forwards it once
+        )
+    except FileNotFoundError:
+        raise UsageError(f"terraform binary {command[0]!r} not found: install Terraform >= 1.5 or pass --terraform-bin.") from None
+    try:
+        out, err = process.communicate()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=_GRACEFUL_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+        raise
+    return process.returncode, out, err
+
+
+def summarize_error(stderr: str) -> str:
+    """The first 'Error:' of Terraform's diagnostics with its explanation, on one line.
+
+    In Terraform's plain output the source snippet under an error is indented and the
+    explanation is not, so the explanation is the first unindented line after it.
+    """
+    lines = [line[2:] if line.startswith(("│ ", "╷", "╵")) else line for line in stderr.splitlines()]
+    for index, line in enumerate(lines):
+        if line.startswith("Error: "):
+            summary = line[len("Error: "):].strip()
+            for detail in lines[index + 1:]:
+                if detail.startswith("Error: "):
+                    break
+                if detail.strip() and not detail[0].isspace():
+                    return f"{summary}: {detail.strip()}"
+            return summary
+    tail = [line.strip() for line in lines if line.strip()]
+    return tail[-1] if tail else "no error output"
+
+
+def scrubbed_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """The caller's environment without any AWS setting, so a real profile or key can never leak in."""
+    env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+    )
+    env.pop("TF_WORKSPACE", None)
+    return env
+
+
+class TerraformAdapter:
+    """Init, apply, destroy and read outputs of the localstack root, one workspace (state) per trigger."""
+
+    def __init__(self, settings: Settings, base_env: Mapping[str, str] | None = None):
+        self.settings = settings
+        self.root = settings.env_dir
+        self.work = settings.home / "terraform"
+        self.env = scrubbed_environment(os.environ if base_env is None else base_env)
+        self.env["TF_DATA_DIR"] = str(self.work / "data")
+        if settings.plugin_dir is not None:
+            self.env["TF_CLI_CONFIG_FILE"] = str(self._write_cli_config(settings.plugin_dir))
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def _write_cli_config(self, plugin_dir: Path) -> Path:
+        path = self.work / "terraform.tfrc"
+        content = (
+            "# Written by trig: install providers from the mirror only.\n"
+            "provider_installation {\n"
+            f"  filesystem_mirror {{\n    path = {json.dumps(str(plugin_dir))}\n  }}\n"
+            "}\n"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text() != content:
+            path.write_text(content)
+        return path
+
+    def _terraform(self) -> _Terraform:
+        return _Terraform(self.root, self.settings.terraform_bin, self.env)
+
+    def check_version(self) -> str:
+        """Refuse a missing terraform binary or one older than the minimum; return its version."""
+        if shutil.which(self.settings.terraform_bin) is None:
+            raise UsageError(
+                f"terraform binary {self.settings.terraform_bin!r} not found: install Terraform >= 1.5 or pass --terraform-bin."
+            )
+        code, out, err = self._terraform().cmd("version", json=IsFlagged)
+        try:
+            version = json.loads(out)["terraform_version"]
+        except (ValueError, KeyError):
+            raise UsageError(f"{self.settings.terraform_bin!r} did not report a Terraform version: pass a Terraform >= 1.5 binary.") from None
+        if tuple(int(p) for p in version.split(".")[:2]) < MINIMUM_VERSION:
+            raise UsageError(f"Terraform {version} is older than 1.5: install a newer one or pass --terraform-bin.")
+        return version
+
+    def _init_stamp(self) -> str:
+        """What init depends on: module sources, provider versions, mirror and state folder."""
+        digest = hashlib.sha256()
+        for path in sorted(self.root.glob("*.tf")):
+            text = path.read_text()
+            digest.update(path.name.encode())
+            digest.update("\n".join(m.group(0) for m in _SOURCE_LINE.finditer(text)).encode())
+        digest.update(str(self.settings.plugin_dir).encode())
+        digest.update(str(self.work).encode())
+        return digest.hexdigest()
+
+    @contextlib.contextmanager
+    def _init_lock(self) -> Iterator[None]:
+        self.work.mkdir(parents=True, exist_ok=True)
+        with open(self.work / "init.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ensure_init(self) -> bool:
+        """Run `terraform init` unless this working copy is already initialised for the same sources; True if it ran."""
+        stamp_file = self.work / "init.stamp"
+        with self._init_lock():
+            stamp = self._init_stamp()
+            if stamp_file.exists() and stamp_file.read_text() == stamp and (self.work / "data").is_dir():
+                return False
+            self.check_version()
+            (self.work / "state").mkdir(parents=True, exist_ok=True)
+            code, out, err = self._terraform().init(
+                backend_config={"workspace_dir": str(self.work / "state")},
+                input=False, upgrade=None, var=None,
+            )
+            if code != 0:
+                raise TerraformError(f"terraform init failed: {summarize_error(err)}", command="init", returncode=code, stderr=err)
+            stamp_file.write_text(stamp)
+            return True
+
+    def ensure_workspace(self, workspace: str) -> None:
+        if (self.work / "state" / workspace).is_dir():
+            return
+        code, out, err = self._terraform().cmd("workspace new", workspace, no_color=IsFlagged)
+        if code != 0 and "already exists" not in err:
+            raise TerraformError(f"terraform workspace new {workspace} failed: {summarize_error(err)}",
+                                 command="workspace new", returncode=code, stderr=err)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
+        """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code."""
+        code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
+        if code not in ok_codes:
+            command = args[0] if method == "cmd" else method
+            raise TerraformError(
+                f"terraform {command} of {workspace} failed: {summarize_error(err)}",
+                command=command, returncode=code, stderr=err,
+            )
+        return code, out, err
+
+    def apply(self, workspace: str, var_file: Path) -> str:
+        """Apply the root in a workspace with the given tfvars; returns Terraform's output."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None)
+        return out
+
+    def destroy(self, workspace: str, var_file: Path) -> str:
+        """Destroy everything in a workspace's state."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        # python-terraform's default `-force` was removed in Terraform 0.15.
+        _, out, _ = self._run(workspace, "destroy", force=None, auto_approve=IsFlagged, var_file=str(var_file), var=None)
+        return out
+
+    def outputs(self, workspace: str) -> dict[str, object]:
+        """The workspace's root outputs as plain values; empty when nothing is applied."""
+        if not (self.work / "state" / workspace / "terraform.tfstate").exists():
+            return {}
+        self.ensure_init()
+        _, out, _ = self._run(workspace, "cmd", "output", json=IsFlagged, no_color=IsFlagged)
+        return {name: item.get("value") for name, item in json.loads(out or "{}").items()}
+
+    def state_resources(self, workspace: str) -> list[str]:
+        """Addresses of the resources in a workspace's state."""
+        if not (self.work / "state" / workspace / "terraform.tfstate").exists():
+            return []
+        self.ensure_init()
+        _, out, _ = self._run(workspace, "cmd", "state list", ok_codes=(0, 1))
+        return [line for line in out.splitlines() if line.strip()]

@@ -1,0 +1,26 @@
+"""The trigger types trig knows; adding one means one file here and one line below."""
+
+from __future__ import annotations
+
+from orchestrator.errors import UsageError
+from orchestrator.triggers.api import ApiTrigger
+from orchestrator.triggers.base import Trigger
+from orchestrator.triggers.kinesis import KinesisTrigger
+from orchestrator.triggers.s3 import S3Trigger
+
+REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger())}
+
+
+def select_triggers(names: list[str]) -> list[Trigger]:
+    """The triggers named, in registry order; 'all' means every one; an unknown name is a UsageError."""
+    if not names:
+        raise UsageError(f"name at least one trigger: {', '.join(REGISTRY)} or all.")
+    wanted: set[str] = set()
+    for name in names:
+        if name == "all":
+            wanted.update(REGISTRY)
+        elif name in REGISTRY:
+            wanted.add(name)
+        else:
+            raise UsageError(f"unknown trigger {name!r}: choose from {', '.join(REGISTRY)} or all.")
+    return [trigger for key, trigger in REGISTRY.items() if key in wanted]

@@ -1,0 +1,65 @@
+"""Synchronous: API Gateway waits for the function and returns its answer."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
+
+from orchestrator.triggers.base import Confirmation, Target, Trigger
+
+
+def invoke_url(target: Target, query: dict[str, str]) -> str:
+    """The emulator's data-plane URL of the API's resource: {endpoint}/restapis/{id}/{stage}/_user_request_{path}."""
+    api = target.outputs["api"]
+    base = f"{target.settings.endpoint}/restapis/{api['rest_api_id']}/{api['stage_name']}/_user_request_{api['path']}"
+    return f"{base}?{urllib.parse.urlencode(query)}" if query else base
+
+
+def http_get(url: str, timeout: float = 10.0) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError) as exc:
+        return 0, str(exc)
+
+
+class ApiTrigger(Trigger):
+    name = "api"
+    invocation = "synchronous"
+    description = "API Gateway REST API, GET /hello, AWS_PROXY to the function"
+    defaults = {
+        "function_name": "api-gateway-test",
+        "greeting": "hello",
+        "api_name": "API Gateway Test",
+        "path": "hello",
+        "stage": "prod",
+        "timeout": 10,
+        "memory_size": 128,
+    }
+
+    def deployed_greeting(self, target: Target) -> str:
+        config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)
+        return config.get("Environment", {}).get("Variables", {}).get("GREETING", "hello")
+
+    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+        expected = f"{self.deployed_greeting(target)} {nonce}"
+        url = invoke_url(target, {"name": nonce})
+        answers: list[str] = []
+
+        def get() -> bool:
+            status, body = http_get(url)
+            answers.append(f"HTTP {status}: {body[:200]}")
+            return status == 200 and body == expected
+
+        retrying = Retrying(retry=retry_if_result(lambda ok: not ok), stop=stop_after_delay(timeout),
+                            wait=wait_exponential(multiplier=0.1, min=0.1, max=1.0))
+        try:
+            retrying(get)
+        except RetryError:
+            return Confirmation(False, f"expected HTTP 200 {expected!r}, last answer {answers[-1]}", answers[-3:])
+        return Confirmation(True, f"HTTP 200 {expected!r}", answers[-1:])

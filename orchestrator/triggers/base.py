@@ -1,0 +1,77 @@
+"""What every trigger type provides: its names and defaults, how to fire its event and what confirms it."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from orchestrator.aws import make_client
+from orchestrator.logwatch import LogEvent, read_log_events, wait_for_log_events
+from orchestrator.settings import Settings
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The outcome of one fired event: confirmed or not, and what was seen."""
+
+    confirmed: bool
+    detail: str
+    seen: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An applied trigger as its Terraform outputs describe it."""
+
+    settings: Settings
+    outputs: dict
+
+    @property
+    def function_name(self) -> str:
+        return str(self.outputs["function_name"])
+
+    @property
+    def log_group(self) -> str:
+        return str(self.outputs["log_group_name"])
+
+    def client(self, service: str):
+        return make_client(service, self.settings)
+
+
+class Trigger(ABC):
+    """One trigger type: a Terraform module, a function folder, a tfvars template and an event."""
+
+    name: ClassVar[str]
+    invocation: ClassVar[str]
+    description: ClassVar[str]
+    defaults: ClassVar[dict[str, object]]
+    handler: ClassVar[str] = "handler.handler"
+
+    @property
+    def function_dir(self) -> str:
+        return self.name
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.tfvars.j2"
+
+    @abstractmethod
+    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+        """Send one event carrying nonce through the real trigger and wait until its effect shows."""
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def wait_for_lines(target: Target, start_ms: int, timeout: float, matches) -> tuple[bool, list[LogEvent]]:
+    """Wait until the function's log group, read from start_ms, satisfies matches(events)."""
+    logs = target.client("logs")
+    # A second of slack: the emulator's clock and ours are the same machine, but stamps are rounded.
+    return wait_for_log_events(lambda: read_log_events(logs, target.log_group, start_ms - 1000), matches, timeout)
+
+
+def last_lines(events: list[LogEvent], count: int = 5) -> list[str]:
+    return [e.message for e in events[-count:]]

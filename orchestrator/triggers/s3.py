@@ -1,0 +1,46 @@
+"""Asynchronous: S3 queues the event and returns at once; the function logs what it got."""
+
+from __future__ import annotations
+
+from orchestrator.logwatch import LogEvent
+from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+
+BANNER = "S3 trigger Lambda"
+
+
+def object_key(target: Target, nonce: str) -> str:
+    """A key carrying the nonce that passes the notification's prefix and suffix filters."""
+    s3 = target.outputs["s3"]
+    suffix = s3.get("filter_suffix") or ".txt"
+    return f"{s3.get('filter_prefix') or ''}trig-check-{nonce}{suffix}"
+
+
+def logged_object(events: list[LogEvent], key: str) -> bool:
+    """True when one invocation logged both the banner and this key."""
+    key_lines = [e for e in events if e.message.endswith(f"key = {key}")]
+    return any(e.stream == k.stream and e.message == BANNER and e.timestamp <= k.timestamp
+               for k in key_lines for e in events)
+
+
+class S3Trigger(Trigger):
+    name = "s3"
+    invocation = "asynchronous"
+    description = "S3 bucket, s3:ObjectCreated:* notification to the function"
+    defaults = {
+        "function_name": "s3-trigger-test",
+        "bucket": "test-bucket",
+        "filter_prefix": "",
+        "filter_suffix": "",
+        "timeout": 10,
+        "memory_size": 128,
+    }
+
+    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+        bucket = target.outputs["s3"]["bucket_name"]
+        key = object_key(target, nonce)
+        start = now_ms()
+        target.client("s3").put_object(Bucket=bucket, Key=key, Body=f"trig check {nonce}\n".encode())
+        found, events = wait_for_lines(target, start, timeout, lambda evs: logged_object(evs, key))
+        if found:
+            return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}")
+        return Confirmation(False, f"no {BANNER!r} line for s3://{bucket}/{key} in {target.log_group}", last_lines(events))

@@ -1,0 +1,31 @@
+variable "kinesis" {
+  description = "Stream trigger: a Kinesis stream read by an event source mapping (null when this workspace holds another trigger)."
+  type = object({
+    stream_name       = optional(string, "lambda-test")
+    shard_count       = optional(number, 1)
+    batch_size        = optional(number, 100)
+    starting_position = optional(string, "TRIM_HORIZON")
+  })
+  default = null
+}
+
+module "kinesis" {
+  source = "../../modules/kinesis_trigger"
+  count  = var.kinesis == null ? 0 : 1
+
+  stream_name        = var.kinesis.stream_name
+  shard_count        = var.kinesis.shard_count
+  batch_size         = var.kinesis.batch_size
+  starting_position  = var.kinesis.starting_position
+  function_name      = module.function.function_name
+  function_role_name = module.function.role_name
+  tags               = var.tags
+}
+
+output "kinesis" {
+  description = "Stream and event source mapping, for putting records that invoke the function."
+  value = var.kinesis == null ? null : {
+    stream_name               = module.kinesis[0].stream_name
+    event_source_mapping_uuid = module.kinesis[0].event_source_mapping_uuid
+  }
+}

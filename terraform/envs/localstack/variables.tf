@@ -1,0 +1,52 @@
+variable "endpoint" {
+  description = "URL of the AWS emulator; every service the modules use is sent there."
+  type        = string
+  default     = "http://localhost:4566"
+
+  validation {
+    condition     = can(regex("^https?://[^/]+/?$", var.endpoint))
+    error_message = "endpoint must be a URL such as http://localhost:4566."
+  }
+}
+
+variable "region" {
+  description = "AWS region the emulator serves."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1."
+  }
+}
+
+variable "account_id" {
+  description = "Emulator account: used as the fake access key (MiniStack maps a 12-digit key to that account) and as the only allowed account."
+  type        = string
+  default     = "000000000000"
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "function" {
+  description = "The trigger's Lambda function: name, zip built by trig, and settings."
+  type = object({
+    name        = string
+    zip_path    = string
+    zip_hash    = string
+    handler     = optional(string, "handler.handler")
+    runtime     = optional(string, "python3.12")
+    environment = optional(map(string), {})
+    timeout     = optional(number, 10)
+    memory_size = optional(number, 128)
+  })
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes them."
+  type        = map(string)
+  default     = { managed-by = "trig" }
+}
