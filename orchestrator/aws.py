@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 from orchestrator.settings import Settings
 
@@ -25,3 +28,10 @@ def make_client(service: str, settings: Settings, connect_timeout: float = 3.0, 
         s3={"addressing_style": "path"},
     )
     return session.client(service, endpoint_url=settings.endpoint, config=config)
+
+
+def signed_headers(method: str, url: str, settings: Settings, service: str = "execute-api") -> dict[str, str]:
+    """SigV4 headers for a plain HTTP request; an emulator reads the account from them, a NONE-auth API ignores them."""
+    request = AWSRequest(method=method, url=url)
+    SigV4Auth(Credentials(settings.account_id, FAKE_SECRET_KEY), service, settings.region).add_auth(request)
+    return dict(request.headers.items())

@@ -68,6 +68,11 @@ def _print_results(results: list[stack.CheckResult]) -> None:
                 typer.echo(f"{'':<42}seen: {line}")
 
 
+def _print_counts(counts: dict[str, dict[str, int]]) -> None:
+    for name, c in counts.items():
+        typer.echo(f"{name}: {c['added']} added, {c['changed']} changed, {c['destroyed']} destroyed")
+
+
 @app.command()
 @reports_errors
 def up(port: PortOpt = None) -> None:
@@ -105,9 +110,8 @@ def apply(triggers: TriggersArg, set_: SetOpt = None, endpoint: EndpointOpt = No
           plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
     """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi"""
     settings = _settings(endpoint, plugin_dir, terraform_bin)
-    _progress(f"applying {' '.join(triggers)} at {settings.endpoint}")
-    applied = stack.apply_triggers(settings, triggers, parse_set_options(set_ or []))
-    typer.echo(f"applied: {', '.join(applied)}")
+    counts = stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress)
+    _print_counts(counts)
 
 
 @app.command()
@@ -128,7 +132,7 @@ def destroy(triggers: TriggersArg, endpoint: EndpointOpt = None,
             plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
     """Destroy the triggers' resources. Example: trig destroy all"""
     settings = _settings(endpoint, plugin_dir, terraform_bin)
-    destroyed = stack.destroy_triggers(settings, triggers)
+    destroyed = stack.destroy_triggers(settings, triggers, progress=_progress)
     typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'nothing was applied'}")
 
 
@@ -142,8 +146,7 @@ def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, 
         record, _ = emulator.start(settings.home)
         _progress(f"started MiniStack at {record.endpoint}")
         settings = _settings(record.endpoint, plugin_dir, terraform_bin)
-    _progress(f"applying {' '.join(triggers)} at {settings.endpoint}")
-    stack.apply_triggers(settings, triggers, parse_set_options(set_ or []))
+    stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress)
     results = stack.check_triggers(settings, triggers, timeout)
     _print_results(results)
     if not all(r.ok for r in results):

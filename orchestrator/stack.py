@@ -17,7 +17,7 @@ from orchestrator.errors import TrigError, UsageError
 from orchestrator.packaging import build_function_zip
 from orchestrator.render import render_tfvars
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform import TerraformAdapter, change_counts
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Confirmation, Target, Trigger
 
@@ -99,19 +99,25 @@ def _for_each(triggers: list[Trigger], work) -> list:
     return results
 
 
-def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[str]:
-    """Render and apply the named triggers, each in its own workspace; returns their names."""
+def _quiet(message: str) -> None:
+    log.info(message)
+
+
+def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=_quiet) -> dict[str, dict[str, int]]:
+    """Render and apply the named triggers, each in its own workspace; returns each one's change counts."""
     triggers = select_triggers(names)
     check_set_names(triggers, sets)
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
-    terraform.ensure_init()
-    _for_each(triggers, lambda t: terraform.apply(t.name, var_files[t.name]))
-    return [t.name for t in triggers]
+    if terraform.ensure_init():
+        progress("initialised Terraform")
+    progress(f"applying {', '.join(var_files)} at {settings.endpoint}")
+    outputs = _for_each(triggers, lambda t: terraform.apply(t.name, var_files[t.name]))
+    return {t.name: change_counts(out) for t, out in zip(triggers, outputs)}
 
 
-def destroy_triggers(settings: Settings, names: list[str]) -> list[str]:
+def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> list[str]:
     """Destroy the named triggers' resources; a trigger never applied is skipped."""
     triggers = select_triggers(names)
     terraform = TerraformAdapter(settings)
@@ -119,6 +125,8 @@ def destroy_triggers(settings: Settings, names: list[str]) -> list[str]:
     if applied:
         require_emulator(settings)
     var_files = {t.name: write_tfvars(settings, t, {}) for t in applied}
+    if applied:
+        progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
     _for_each(applied, lambda t: terraform.destroy(t.name, var_files[t.name]))
     return [t.name for t in applied]
 

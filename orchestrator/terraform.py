@@ -32,6 +32,17 @@ IsFlagged = python_terraform.IsFlagged
 MINIMUM_VERSION = (1, 5)
 _GRACEFUL_STOP_SECONDS = 120
 _SOURCE_LINE = re.compile(r"^\s*(source|version)\s*=.*$", re.MULTILINE)
+_APPLY_SUMMARY = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
+_DESTROY_SUMMARY = re.compile(r"Resources: (\d+) destroyed")
+
+
+def change_counts(apply_output: str) -> dict[str, int]:
+    """Added, changed and destroyed counts from the summary line of `terraform apply` or `destroy`."""
+    if match := _APPLY_SUMMARY.search(apply_output):
+        return dict(zip(("added", "changed", "destroyed"), map(int, match.groups())))
+    if match := _DESTROY_SUMMARY.search(apply_output):
+        return {"added": 0, "changed": 0, "destroyed": int(match.group(1))}
+    return {"added": 0, "changed": 0, "destroyed": 0}
 
 
 class _Terraform(python_terraform.Terraform):
@@ -230,6 +241,13 @@ class TerraformAdapter:
         # python-terraform's default `-force` was removed in Terraform 0.15.
         _, out, _ = self._run(workspace, "destroy", force=None, auto_approve=IsFlagged, var_file=str(var_file), var=None)
         return out
+
+    def has_changes(self, workspace: str, var_file: Path) -> bool:
+        """True when `terraform plan` finds anything to change (python-terraform's -detailed-exitcode: 2)."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False)
+        return code == 2
 
     def outputs(self, workspace: str) -> dict[str, object]:
         """The workspace's root outputs as plain values; empty when nothing is applied."""

@@ -8,6 +8,7 @@ import urllib.request
 
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
+from orchestrator.aws import signed_headers
 from orchestrator.triggers.base import Confirmation, Target, Trigger
 
 
@@ -18,9 +19,9 @@ def invoke_url(target: Target, query: dict[str, str]) -> str:
     return f"{base}?{urllib.parse.urlencode(query)}" if query else base
 
 
-def http_get(url: str, timeout: float = 10.0) -> tuple[int, str]:
+def http_get(url: str, headers: dict[str, str], timeout: float = 10.0) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", errors="replace")
@@ -52,7 +53,7 @@ class ApiTrigger(Trigger):
         answers: list[str] = []
 
         def get() -> bool:
-            status, body = http_get(url)
+            status, body = http_get(url, signed_headers("GET", url, target.settings))
             answers.append(f"HTTP {status}: {body[:200]}")
             return status == 200 and body == expected
 

@@ -1,0 +1,47 @@
+from typer.testing import CliRunner
+
+from orchestrator.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args, **env):
+    return runner.invoke(app, list(args), env={"TRIG_ENDPOINT": "http://127.0.0.1:9", **env})
+
+
+def test_unknown_trigger_is_one_line_and_exit_2():
+    result = invoke("apply", "sns")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == ["trig: error: unknown trigger 'sns': choose from api, s3, kinesis or all."]
+
+
+def test_set_without_equals_is_refused():
+    result = invoke("apply", "api", "--set", "greeting")
+    assert result.exit_code == 2, result.output
+    assert "is not NAME=VALUE" in result.output
+
+
+def test_unknown_set_name_lists_known_names_before_touching_anything(tmp_path):
+    result = invoke("apply", "api", "--set", "colour=red", TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "known names are api_name, function_name, greeting, memory_size, path, stage, timeout" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreachable_endpoint_is_reported_without_waiting(tmp_path):
+    result = invoke("check", "api", TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "no emulator answers at http://127.0.0.1:9: run `trig up` or pass --endpoint." in result.output
+
+
+def test_missing_plugin_dir_is_refused(tmp_path):
+    result = invoke("apply", "api", "--plugin-dir", str(tmp_path / "nope"))
+    assert result.exit_code == 2, result.output
+    assert "does not exist: point --plugin-dir or TRIG_PLUGIN_DIR at a provider mirror" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ["up", "down", "status", "apply", "check", "destroy", "run"]:
+        result = invoke(command, "--help")
+        assert result.exit_code == 0, result.output
+        assert "Example: trig" in " ".join(result.output.split())

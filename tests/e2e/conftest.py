@@ -1,0 +1,23 @@
+import pytest
+
+from tests.conftest import Trig
+
+# The default account, so the walk-through's own commands (no credentials on curl) see the stack.
+STACK_ACCOUNT = "000000000000"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def applied_stack(emulator_endpoint, tmp_path_factory):
+    """The three seed triggers applied once for every test that only reads them; destroyed at the end."""
+    trig = Trig(tmp_path_factory.mktemp("stack"), emulator_endpoint, STACK_ACCOUNT)
+    try:
+        trig.run("apply", "all")
+        yield trig
+    finally:
+        trig.run("destroy", "all", expect=None)

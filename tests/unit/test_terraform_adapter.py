@@ -1,0 +1,38 @@
+from orchestrator.terraform import change_counts, scrubbed_environment, summarize_error
+
+VALIDATION_ERROR = """
+Error: Invalid value for variable
+
+  on function.tf line 6, in module "function":
+   6:   zip_hash      = var.function.zip_hash
+    ├────────────────
+    │ var.zip_hash is "abc"
+
+zip_hash must be the base64-encoded SHA-256 of the zip (44 characters).
+
+This was checked by the validation rule at
+../../modules/lambda_function/variables.tf:25,3-13.
+"""
+
+
+def test_summarize_error_gives_the_explanation_not_the_snippet():
+    assert summarize_error(VALIDATION_ERROR) == (
+        "Invalid value for variable: zip_hash must be the base64-encoded SHA-256 of the zip (44 characters)."
+    )
+
+
+def test_summarize_error_without_diagnostics_gives_the_last_line():
+    assert summarize_error("something\nflag provided but not defined: -force\n") == "flag provided but not defined: -force"
+    assert summarize_error("") == "no error output"
+
+
+def test_scrubbed_environment_drops_every_aws_setting():
+    env = scrubbed_environment({"AWS_PROFILE": "prod", "AWS_ACCESS_KEY_ID": "AKIA", "PATH": "/bin", "TF_WORKSPACE": "x"})
+    assert "AWS_PROFILE" not in env and "AWS_ACCESS_KEY_ID" not in env and "TF_WORKSPACE" not in env
+    assert env["PATH"] == "/bin" and env["CHECKPOINT_DISABLE"] == "1"
+
+
+def test_change_counts_reads_apply_and_destroy_summaries():
+    assert change_counts("...\nApply complete! Resources: 11 added, 1 changed, 2 destroyed.\n") == {
+        "added": 11, "changed": 1, "destroyed": 2}
+    assert change_counts("Destroy complete! Resources: 7 destroyed.") == {"added": 0, "changed": 0, "destroyed": 7}

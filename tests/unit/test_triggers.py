@@ -1,0 +1,38 @@
+import pytest
+
+from orchestrator.errors import UsageError
+from orchestrator.stack import check_set_names, values_for
+from orchestrator.triggers import REGISTRY, select_triggers
+
+
+def test_all_selects_every_trigger_in_registry_order():
+    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis"]
+    assert [t.name for t in select_triggers(["kinesis", "api", "api"])] == ["api", "kinesis"]
+
+
+def test_unknown_trigger_lists_the_known_ones():
+    with pytest.raises(UsageError, match="unknown trigger 'sns': choose from api, s3, kinesis or all"):
+        select_triggers(["sns"])
+
+
+def test_defaults_are_the_walkthrough_names():
+    assert REGISTRY["api"].defaults["function_name"] == "api-gateway-test"
+    assert REGISTRY["api"].defaults["api_name"] == "API Gateway Test"
+    assert REGISTRY["s3"].defaults["bucket"] == "test-bucket"
+    assert REGISTRY["kinesis"].defaults["stream"] == "lambda-test"
+
+
+def test_set_applies_to_triggers_that_know_the_name_and_scoped_names_to_one():
+    api, s3 = REGISTRY["api"], REGISTRY["s3"]
+    assert values_for(api, {"greeting": "hi"})["greeting"] == "hi"
+    assert "greeting" not in values_for(s3, {"greeting": "hi"})
+    assert values_for(s3, {"api.function_name": "x"})["function_name"] == "s3-trigger-test"
+    assert values_for(api, {"api.function_name": "x"})["function_name"] == "x"
+
+
+def test_unknown_set_name_is_refused_with_the_known_names():
+    with pytest.raises(UsageError, match="--set colour: unknown name for s3; known names are bucket, "):
+        check_set_names([REGISTRY["s3"]], {"colour": "red"})
+    with pytest.raises(UsageError, match="unknown name for s3"):
+        check_set_names([REGISTRY["s3"]], {"greeting": "hi"})
+    check_set_names(select_triggers(["all"]), {"greeting": "hi", "kinesis.batch_size": "10"})
