@@ -118,7 +118,9 @@ def test_lifecycle_in_its_own_account(make_trig):
     api_state = api_state_file.read_bytes()
     assert api_get(trig, "name=lambda") == (200, "hello lambda")
 
-    trig.run("apply", "s3", "kinesis")
+    # Bucket names are global across accounts, as on AWS: this account needs its own.
+    bucket = f"test-bucket-{trig.account}"
+    trig.run("apply", "s3", "kinesis", "--set", f"bucket={bucket}")
     assert api_state_file.read_bytes() == api_state, "applying s3 and kinesis touched the API's state"
 
     changed = trig.run("apply", "api", "--set", "greeting=hi")
