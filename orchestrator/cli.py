@@ -29,6 +29,8 @@ PluginDirOpt = Annotated[Optional[str], typer.Option("--plugin-dir", envvar="TRI
                          help="Provider mirror folder; trig writes its own Terraform CLI config to use it. Example: /opt/tf-plugins")]
 TerraformBinOpt = Annotated[Optional[str], typer.Option("--terraform-bin", envvar="TRIG_TERRAFORM", show_envvar=True,
                             help="Terraform binary to run (default: terraform).")]
+AllowRemoteOpt = Annotated[bool, typer.Option("--allow-remote", envvar="TRIG_ALLOW_REMOTE",
+                           help="Accept an endpoint that is not a loopback address. Example: --endpoint http://10.0.0.5:4566 --allow-remote")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE. Example: --set greeting=hi")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for each event's confirmation.")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566).")]
@@ -51,8 +53,9 @@ def reports_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def _settings(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None) -> Settings:
-    return resolve_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin)
+def _settings(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None,
+              allow_remote: bool = False) -> Settings:
+    return resolve_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin, allow_remote=allow_remote)
 
 
 def _progress(message: str) -> None:
@@ -94,9 +97,9 @@ def down() -> None:
 
 @app.command()
 @reports_errors
-def status(endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+def status(endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Show the endpoint, its health and the applied triggers. Example: trig status"""
-    settings = _settings(endpoint, plugin_dir, terraform_bin)
+    settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
     info = emulator.health(settings.endpoint)
     typer.echo(f"endpoint: {settings.endpoint}")
     typer.echo(f"health:   {'healthy (version ' + str(info.get('version', '?')) + ')' if info is not None else 'not answering'}")
@@ -107,9 +110,9 @@ def status(endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None, terraf
 @app.command()
 @reports_errors
 def apply(triggers: TriggersArg, set_: SetOpt = None, endpoint: EndpointOpt = None,
-          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi"""
-    settings = _settings(endpoint, plugin_dir, terraform_bin)
+    settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
     counts = stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress)
     _print_counts(counts)
 
@@ -117,9 +120,9 @@ def apply(triggers: TriggersArg, set_: SetOpt = None, endpoint: EndpointOpt = No
 @app.command()
 @reports_errors
 def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None,
-          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Fire one real event per trigger and confirm it reached the function. Example: trig check kinesis --timeout 60"""
-    settings = _settings(endpoint, plugin_dir, terraform_bin)
+    settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
     results = stack.check_triggers(settings, triggers, timeout)
     _print_results(results)
     if not all(r.ok for r in results):
@@ -129,9 +132,9 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0, endp
 @app.command()
 @reports_errors
 def destroy(triggers: TriggersArg, endpoint: EndpointOpt = None,
-            plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+            plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Destroy the triggers' resources. Example: trig destroy all"""
-    settings = _settings(endpoint, plugin_dir, terraform_bin)
+    settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
     destroyed = stack.destroy_triggers(settings, triggers, progress=_progress)
     typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'nothing was applied'}")
 
@@ -139,9 +142,9 @@ def destroy(triggers: TriggersArg, endpoint: EndpointOpt = None,
 @app.command()
 @reports_errors
 def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None,
-        plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+        plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Start the emulator if none answers, apply, then check. Example: trig run all"""
-    settings = _settings(endpoint, plugin_dir, terraform_bin)
+    settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
     if not emulator.is_healthy(settings.endpoint):
         record, _ = emulator.start(settings.home)
         _progress(f"started MiniStack at {record.endpoint}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +60,22 @@ def check_handler_source(src_dir: Path, handler: str) -> None:
         compile(source.read_text(encoding="utf-8"), str(source), "exec")
     except SyntaxError as exc:
         raise UsageError(f"{source}:{exc.lineno}: {exc.msg}; fix the handler so that it imports.") from None
+    import_handler_module(src_dir, module, source)
+
+
+def import_handler_module(src_dir: Path, module: str, source: Path) -> None:
+    """Import the handler's module in a separate interpreter, as Lambda would, and refuse it if that fails."""
+    code = "import importlib, sys; sys.path.insert(0, '.'); importlib.import_module(sys.argv[1])"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    try:
+        result = subprocess.run([sys.executable, "-c", code, module], cwd=src_dir, env=env,
+                                capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"importing {source} took over 30 s: make its module-level code quick.") from None
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        reason = lines[-1] if lines else f"exit code {result.returncode}"
+        raise UsageError(f"{source} does not import ({reason}): fix the handler or add what it needs to the folder.")
 
 
 def build_function_zip(src_dir: Path, out_path: Path, handler: str = "handler.handler") -> BuiltZip:

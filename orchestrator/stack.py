@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from orchestrator import emulator
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.packaging import build_function_zip
+from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.render import render_tfvars
 from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter, change_counts
@@ -84,6 +87,23 @@ def require_emulator(settings: Settings) -> None:
         raise TrigError(f"no emulator answers at {settings.endpoint}: run `trig up` or pass --endpoint.")
 
 
+@contextlib.contextmanager
+def trigger_lock(settings: Settings, trigger: Trigger) -> Iterator[None]:
+    """Hold the trigger's lock for an apply or destroy; a second run on the same trigger is refused at once."""
+    path = settings.home / "locks" / f"{trigger.name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TrigError(f"another trig run is applying or destroying {trigger.name} (lock {path}): "
+                            "wait for it to finish, then run this again.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _for_each(triggers: list[Trigger], work) -> list:
     """Run work(trigger) for every trigger in parallel (their states are separate); raise the first error."""
     with ThreadPoolExecutor(max_workers=max(1, len(triggers))) as pool:
@@ -107,13 +127,18 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     """Render and apply the named triggers, each in its own workspace; returns each one's change counts."""
     triggers = select_triggers(names)
     check_set_names(triggers, sets)
+    check_endpoint_coverage(settings.env_dir)
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
     if terraform.ensure_init():
         progress("initialised Terraform")
     progress(f"applying {', '.join(var_files)} at {settings.endpoint}")
-    outputs = _for_each(triggers, lambda t: terraform.apply(t.name, var_files[t.name]))
+    def apply_one(trigger: Trigger) -> str:
+        with trigger_lock(settings, trigger):
+            return terraform.apply(trigger.name, var_files[trigger.name])
+
+    outputs = _for_each(triggers, apply_one)
     return {t.name: change_counts(out) for t, out in zip(triggers, outputs)}
 
 
@@ -123,11 +148,16 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     terraform = TerraformAdapter(settings)
     applied = [t for t in triggers if terraform.state_resources(t.name)]
     if applied:
+        check_endpoint_coverage(settings.env_dir)
         require_emulator(settings)
     var_files = {t.name: write_tfvars(settings, t, {}) for t in applied}
     if applied:
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
-    _for_each(applied, lambda t: terraform.destroy(t.name, var_files[t.name]))
+    def destroy_one(trigger: Trigger) -> str:
+        with trigger_lock(settings, trigger):
+            return terraform.destroy(trigger.name, var_files[trigger.name])
+
+    _for_each(applied, destroy_one)
     return [t.name for t in applied]
 
 
@@ -139,13 +169,26 @@ def applied_triggers(settings: Settings) -> list[str]:
 
 def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: float) -> CheckResult:
     nonce = uuid.uuid4().hex[:12]
+    target = Target(settings, outputs)
     started = time.monotonic()
     try:
-        confirmation = trigger.fire_and_confirm(Target(settings, outputs), nonce, timeout)
+        confirmation = trigger.fire_and_confirm(target, nonce, timeout)
     except (ClientError, BotoCoreError) as exc:
         confirmation = Confirmation(False, f"firing the event failed: {exc}")
-    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed,
-                       round(time.monotonic() - started, 2), confirmation.detail, tuple(confirmation.seen))
+    seconds = round(time.monotonic() - started, 2)
+    seen = tuple(confirmation.seen)
+    if not confirmation.confirmed:
+        seen += tuple(trigger.diagnose(target))
+    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen)
+
+
+def refuse_vanished(settings: Settings, triggers: list[Trigger], outputs: dict[str, dict]) -> None:
+    """Say plainly when applied resources are gone from the emulator (restarted or reset) instead of timing out."""
+    gone = [t.name for t in triggers if not t.resources_exist(Target(settings, outputs[t.name]))]
+    if gone:
+        names = " ".join(gone)
+        raise TrigError(f"the resources of {', '.join(gone)} are gone from the emulator at {settings.endpoint} "
+                        f"(was it restarted or reset?): run `trig apply {names}` to recreate them.")
 
 
 def check_triggers(settings: Settings, names: list[str] | None, timeout: float) -> list[CheckResult]:
@@ -159,4 +202,5 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float) 
     missing = [name for name, out in outputs.items() if not out]
     if missing:
         raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
+    refuse_vanished(settings, triggers, outputs)
     return _for_each(triggers, lambda t: check_trigger(settings, t, outputs[t.name], timeout))

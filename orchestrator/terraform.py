@@ -175,6 +175,7 @@ class TerraformAdapter:
             digest.update(path.name.encode())
             digest.update("\n".join(m.group(0) for m in _SOURCE_LINE.finditer(text)).encode())
         digest.update(str(self.settings.plugin_dir).encode())
+        digest.update(self.settings.terraform_bin.encode())
         digest.update(str(self.work).encode())
         return digest.hexdigest()
 
@@ -219,6 +220,10 @@ class TerraformAdapter:
     def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
         """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code."""
         code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
+        if code not in ok_codes and "Error acquiring the state lock" in err:
+            raise TerraformError(
+                f"the {workspace} state is locked by another Terraform run: wait for it to finish; if none is running, "
+                f"remove the stale lock with `terraform force-unlock`.", command=method, returncode=code, stderr=err)
         if code not in ok_codes:
             command = args[0] if method == "cmd" else method
             raise TerraformError(
@@ -249,18 +254,36 @@ class TerraformAdapter:
         code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False)
         return code == 2
 
+    def state_file(self, workspace: str) -> Path:
+        return self.work / "state" / workspace / "terraform.tfstate"
+
+    def _read_state(self, workspace: str) -> dict | None:
+        """The workspace's local state (format 4), read without starting Terraform; None if absent or unknown."""
+        try:
+            state = json.loads(self.state_file(workspace).read_text())
+        except (OSError, ValueError):
+            return None
+        return state if state.get("version") == 4 else None
+
     def outputs(self, workspace: str) -> dict[str, object]:
         """The workspace's root outputs as plain values; empty when nothing is applied."""
-        if not (self.work / "state" / workspace / "terraform.tfstate").exists():
+        if not self.state_file(workspace).exists():
             return {}
+        state = self._read_state(workspace)
+        if state is not None:
+            return {name: item.get("value") for name, item in state.get("outputs", {}).items()}
         self.ensure_init()
         _, out, _ = self._run(workspace, "cmd", "output", json=IsFlagged, no_color=IsFlagged)
         return {name: item.get("value") for name, item in json.loads(out or "{}").items()}
 
     def state_resources(self, workspace: str) -> list[str]:
-        """Addresses of the resources in a workspace's state."""
-        if not (self.work / "state" / workspace / "terraform.tfstate").exists():
+        """Addresses of the managed resources in a workspace's state."""
+        if not self.state_file(workspace).exists():
             return []
+        state = self._read_state(workspace)
+        if state is not None:
+            return [".".join(filter(None, [r.get("module"), r["type"], r["name"]]))
+                    for r in state.get("resources", []) if r.get("mode") == "managed"]
         self.ensure_init()
         _, out, _ = self._run(workspace, "cmd", "state list", ok_codes=(0, 1))
-        return [line for line in out.splitlines() if line.strip()]
+        return [line for line in out.splitlines() if line.strip() and not line.startswith("data.")]

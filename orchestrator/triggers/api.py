@@ -6,6 +6,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from botocore.exceptions import ClientError
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
 from orchestrator.aws import signed_headers
@@ -42,6 +43,15 @@ class ApiTrigger(Trigger):
         "timeout": 10,
         "memory_size": 128,
     }
+
+    def trigger_resource_exists(self, target: Target) -> bool:
+        try:
+            target.client("apigateway").get_rest_api(restApiId=target.outputs["api"]["rest_api_id"])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NotFoundException", "404"):
+                return False
+            raise
+        return True
 
     def deployed_greeting(self, target: Target) -> str:
         config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)

@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from orchestrator.aws import make_client
 from orchestrator.logwatch import LogEvent, read_log_events, wait_for_log_events
 from orchestrator.settings import Settings
@@ -60,6 +62,35 @@ class Trigger(ABC):
     @abstractmethod
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         """Send one event carrying nonce through the real trigger and wait until its effect shows."""
+
+    @abstractmethod
+    def trigger_resource_exists(self, target: Target) -> bool:
+        """True when the trigger's own resource (API, bucket, stream...) exists in the emulator."""
+
+    def resources_exist(self, target: Target) -> bool:
+        """True when both the function and the trigger resource are still in the emulator."""
+        try:
+            target.client("lambda").get_function(FunctionName=target.function_name)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+                return False
+            raise
+        return self.trigger_resource_exists(target)
+
+    def diagnose(self, target: Target) -> list[str]:
+        """What the emulator says about the function, to explain an event that was not confirmed."""
+        lines = [f"region: {target.settings.region}, endpoint: {target.settings.endpoint}"]
+        try:
+            config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)
+            lines.append(f"function {target.function_name}: state {config.get('State', '?')}, "
+                         f"last update {config.get('LastUpdateStatus', '?')}")
+            groups = target.client("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
+            lines.append("log groups: " + (", ".join(g["logGroupName"] for g in groups) or "none"))
+            recent = read_log_events(target.client("logs"), target.log_group, now_ms() - 10 * 60 * 1000)
+            lines.extend(f"last log line: {e.message}" for e in recent[-5:])
+        except (ClientError, BotoCoreError) as exc:
+            lines.append(f"could not read the function's state: {exc}")
+        return lines
 
 
 def now_ms() -> int:

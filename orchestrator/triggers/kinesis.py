@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
 from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
 
 
@@ -18,6 +20,26 @@ class KinesisTrigger(Trigger):
         "timeout": 10,
         "memory_size": 128,
     }
+
+    def trigger_resource_exists(self, target: Target) -> bool:
+        try:
+            target.client("kinesis").describe_stream_summary(StreamName=target.outputs["kinesis"]["stream_name"])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+                return False
+            raise
+        return True
+
+    def diagnose(self, target: Target) -> list[str]:
+        lines = super().diagnose(target)
+        uuid = target.outputs["kinesis"].get("event_source_mapping_uuid")
+        try:
+            mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
+            lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "
+                            f"last processing result {mapping.get('LastProcessingResult', '?')}")
+        except ClientError as exc:
+            lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
+        return lines
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         stream = target.outputs["kinesis"]["stream_name"]

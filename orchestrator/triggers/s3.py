@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
 from orchestrator.logwatch import LogEvent
 from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
 
@@ -34,6 +36,15 @@ class S3Trigger(Trigger):
         "timeout": 10,
         "memory_size": 128,
     }
+
+    def trigger_resource_exists(self, target: Target) -> bool:
+        try:
+            target.client("s3").head_bucket(Bucket=target.outputs["s3"]["bucket_name"])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("404", "NoSuchBucket", "NotFound"):
+                return False
+            raise
+        return True
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         bucket = target.outputs["s3"]["bucket_name"]

@@ -56,3 +56,9 @@ def test_missing_folder_and_broken_handler_are_refused(tmp_path):
     with pytest.raises(UsageError, match=r"handler.py:1: .*fix the handler"):
         build_function_zip(src, tmp_path / "out.zip")
     assert not (tmp_path / "out.zip").exists()
+
+
+def test_handler_that_fails_to_import_is_refused(tmp_path):
+    src = make_function(tmp_path / "fn", body="import module_that_is_not_there\n\ndef handler(event, context):\n    return 1\n")
+    with pytest.raises(UsageError, match="does not import .*No module named 'module_that_is_not_there'"):
+        build_function_zip(src, tmp_path / "out.zip")
