@@ -11,6 +11,7 @@ import typer
 
 from orchestrator import emulator, stack
 from orchestrator.errors import TrigError
+from orchestrator.load import LoadResult
 from orchestrator.render import parse_set_options
 from orchestrator.settings import Settings, resolve_settings
 
@@ -33,6 +34,10 @@ AllowRemoteOpt = Annotated[bool, typer.Option("--allow-remote", envvar="TRIG_ALL
                            help="Accept an endpoint that is not a loopback address. Example: --endpoint http://10.0.0.5:4566 --allow-remote")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE. Example: --set greeting=hi")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for each event's confirmation.")]
+CountOpt = Annotated[Optional[int], typer.Option("--count", min=1, max=100000,
+                     help="Fire this many events per trigger, each with its own nonce, and count confirmed, missing and duplicated ones. Example: --count 500")]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=200,
+                           help="Events in flight at once with --count (MiniStack drops async events it throttles, so keep S3 low). Example: --concurrency 20")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566).")]
 
 
@@ -47,7 +52,7 @@ def reports_errors(command: Callable) -> Callable:
             typer.echo(f"trig: error: {exc}", err=True)
             raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("trig: interrupted; Terraform was asked to stop cleanly and its state is saved.", err=True)
+            typer.echo("trig: interrupted; Terraform's state is saved and unlocked.", err=True)
             raise typer.Exit(code=130) from None
 
     return wrapper
@@ -117,15 +122,30 @@ def apply(triggers: TriggersArg, set_: SetOpt = None, endpoint: EndpointOpt = No
     _print_counts(counts)
 
 
+def _print_load_results(results: list[LoadResult]) -> None:
+    typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'FIRED':>6} {'CONFIRMED':>9} {'MISSING':>7} {'DUPLICATED':>10} {'SECONDS':>8}")
+    for r in results:
+        typer.echo(f"{r.trigger:<10} {r.invocation:<13} {r.fired:>6} {r.confirmed:>9} {r.missing:>7} {r.duplicated:>10} {r.seconds:>8.2f}")
+        if r.missing_examples:
+            typer.echo(f"{'':<10} missing nonces, first ones: {', '.join(r.missing_examples)}")
+
+
 @app.command()
 @reports_errors
-def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None,
+def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
+          count: CountOpt = None, concurrency: ConcurrencyOpt = 4, endpoint: EndpointOpt = None,
           plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
-    """Fire one real event per trigger and confirm it reached the function. Example: trig check kinesis --timeout 60"""
+    """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --count 1000"""
     settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
-    results = stack.check_triggers(settings, triggers, timeout)
-    _print_results(results)
-    if not all(r.ok for r in results):
+    if count is not None:
+        load_results = stack.load_check_triggers(settings, triggers, count, concurrency, timeout)
+        _print_load_results(load_results)
+        ok = all(r.ok for r in load_results)
+    else:
+        results = stack.check_triggers(settings, triggers, timeout)
+        _print_results(results)
+        ok = all(r.ok for r in results)
+    if not ok:
         raise typer.Exit(code=1)
 
 
@@ -158,5 +178,5 @@ def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, 
 
 def main() -> None:
     """Console entry point."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="trig: %(message)s")
     app()

@@ -8,7 +8,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +16,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator import emulator
 from orchestrator.errors import TrigError, UsageError
+from orchestrator.load import LoadResult, load_check
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.render import render_tfvars
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter, change_counts
+from orchestrator.terraform import TerraformAdapter, change_counts, wait_through_interrupts
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Confirmation, Target, Trigger
 
@@ -109,11 +110,15 @@ def _for_each(triggers: list[Trigger], work) -> list:
     with ThreadPoolExecutor(max_workers=max(1, len(triggers))) as pool:
         futures = [pool.submit(work, t) for t in triggers]
         results, errors = [], []
-        for future in futures:
-            try:
-                results.append(future.result())
-            except TrigError as exc:
-                errors.append(exc)
+        try:
+            for future in futures:
+                try:
+                    results.append(future.result())
+                except TrigError as exc:
+                    errors.append(exc)
+        except KeyboardInterrupt:
+            # Ctrl-C reaches this (main) thread only; the workers' Terraform runs go on.
+            wait_through_interrupts(lambda: wait(futures))
     if errors:
         raise errors[0]
     return results
@@ -191,8 +196,8 @@ def refuse_vanished(settings: Settings, triggers: list[Trigger], outputs: dict[s
                         f"(was it restarted or reset?): run `trig apply {names}` to recreate them.")
 
 
-def check_triggers(settings: Settings, names: list[str] | None, timeout: float) -> list[CheckResult]:
-    """Fire one event per trigger (default: every applied one) and confirm it; one result per trigger."""
+def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, dict]]:
+    """The triggers to check (default: every applied one) with their outputs, refusing any not applied or gone."""
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
     triggers = select_triggers(names) if names else [REGISTRY[n] for n in applied_triggers(settings)]
@@ -203,4 +208,17 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float) 
     if missing:
         raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
     refuse_vanished(settings, triggers, outputs)
+    return triggers, outputs
+
+
+def check_triggers(settings: Settings, names: list[str] | None, timeout: float) -> list[CheckResult]:
+    """Fire one event per trigger (default: every applied one) and confirm it; one result per trigger."""
+    triggers, outputs = _applied_targets(settings, names)
     return _for_each(triggers, lambda t: check_trigger(settings, t, outputs[t.name], timeout))
+
+
+def load_check_triggers(settings: Settings, names: list[str] | None, count: int, concurrency: int,
+                        timeout: float) -> list[LoadResult]:
+    """Fire count events per trigger, each with its own nonce, and account for every one."""
+    triggers, outputs = _applied_targets(settings, names)
+    return _for_each(triggers, lambda t: load_check(t, Target(settings, outputs[t.name]), count, concurrency, timeout))

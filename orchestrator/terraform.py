@@ -18,8 +18,10 @@ import re
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import python_terraform
 
@@ -30,7 +32,6 @@ log = logging.getLogger(__name__)
 
 IsFlagged = python_terraform.IsFlagged
 MINIMUM_VERSION = (1, 5)
-_GRACEFUL_STOP_SECONDS = 120
 _SOURCE_LINE = re.compile(r"^\s*(source|version)\s*=.*$", re.MULTILINE)
 _APPLY_SUMMARY = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
 _DESTROY_SUMMARY = re.compile(r"Resources: (\d+) destroyed")
@@ -63,27 +64,68 @@ class _Terraform(python_terraform.Terraform):
             self.temp_var_files.clean_up()
 
 
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+def _signal_running(signum: int) -> None:
+    with _running_lock:
+        processes = list(_running)
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signum)
+
+
+def wait_through_interrupts(wait: Callable[[], object]) -> NoReturn:
+    """After a first Ctrl-C, let running Terraform finish, escalating on each further Ctrl-C; then re-raise it.
+
+    A Terraform stopped while the AWS provider waits for a resource it just created
+    forgets that resource (measured with a Kinesis stream), leaving it orphaned and
+    the next apply failing with "already exists". So the first Ctrl-C waits; the
+    second asks Terraform to stop (SIGINT, its graceful stop); the third kills it.
+    """
+    log.warning("interrupted: letting Terraform finish what it is doing so its state stays consistent "
+                "(Ctrl-C again to stop Terraform now, which may orphan a resource being created)")
+    presses = 1
+    while True:
+        try:
+            wait()
+            break
+        except KeyboardInterrupt:
+            presses += 1
+            if presses == 2:
+                log.warning("stopping Terraform (its graceful stop); Ctrl-C once more to kill it")
+                _signal_running(signal.SIGINT)
+            else:
+                log.warning("killing Terraform")
+                _signal_running(signal.SIGKILL)
+    raise KeyboardInterrupt
+
+
 def run_process(command: list[str], cwd: str | None, env: Mapping[str, str]) -> tuple[int, str, str]:
-    """Run a command to completion; on Ctrl-C forward one SIGINT so Terraform stops cleanly and unlocks its state."""
+    """Run a command to completion; Ctrl-C is handled by wait_through_interrupts.
+
+    Terraform runs in its own session, so a terminal's Ctrl-C reaches trig only and
+    trig decides what Terraform gets.
+    """
     log.debug("running %s in %s", " ".join(command), cwd)
     try:
         process = subprocess.Popen(
             command, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace",
-            start_new_session=True,  # a terminal's Ctrl-C reaches trig only; trig forwards it once
+            start_new_session=True,
         )
     except FileNotFoundError:
         raise UsageError(f"terraform binary {command[0]!r} not found: install Terraform >= 1.5 or pass --terraform-bin.") from None
+    with _running_lock:
+        _running.add(process)
     try:
         out, err = process.communicate()
     except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.communicate(timeout=_GRACEFUL_STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-        raise
+        wait_through_interrupts(process.communicate)
+    finally:
+        with _running_lock:
+            _running.discard(process)
     return process.returncode, out, err
 
 

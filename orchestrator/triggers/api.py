@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.error
+from concurrent.futures import ThreadPoolExecutor
 import urllib.parse
 import urllib.request
 
@@ -52,6 +53,16 @@ class ApiTrigger(Trigger):
                 return False
             raise
         return True
+
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> set[str]:
+        greeting = self.deployed_greeting(target)
+
+        def answered(nonce: str) -> bool:
+            url = invoke_url(target, {"name": nonce})
+            return http_get(url, signed_headers("GET", url, target.settings)) == (200, f"{greeting} {nonce}")
+
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            return {n for n, ok in zip(nonces, pool.map(answered, nonces)) if ok}
 
     def deployed_greeting(self, target: Target) -> str:
         config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)

@@ -64,6 +64,14 @@ class Trigger(ABC):
         """Send one event carrying nonce through the real trigger and wait until its effect shows."""
 
     @abstractmethod
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> set[str] | None:
+        """Fire one event per nonce; a synchronous trigger returns the nonces answered correctly, others None."""
+
+    def marker(self, target: Target, nonce: str) -> str:
+        """The end of the log line that proves the event carrying nonce reached the function."""
+        raise NotImplementedError(f"{self.name} is confirmed by its answer, not by its logs")
+
+    @abstractmethod
     def trigger_resource_exists(self, target: Target) -> bool:
         """True when the trigger's own resource (API, bucket, stream...) exists in the emulator."""
 

@@ -7,6 +7,9 @@ from botocore.exceptions import ClientError
 from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
 
 
+_PUT_RECORDS_LIMIT = 500
+
+
 class KinesisTrigger(Trigger):
     name = "kinesis"
     invocation = "stream"
@@ -20,6 +23,23 @@ class KinesisTrigger(Trigger):
         "timeout": 10,
         "memory_size": 128,
     }
+
+    def marker(self, target: Target, nonce: str) -> str:
+        return f"Data = test-{nonce}"
+
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+        stream = target.outputs["kinesis"]["stream_name"]
+        kinesis = target.client("kinesis")
+        for start in range(0, len(nonces), _PUT_RECORDS_LIMIT):
+            chunk = nonces[start:start + _PUT_RECORDS_LIMIT]
+            pending = [{"Data": f"test-{n}".encode(), "PartitionKey": "123"} for n in chunk]
+            # PutRecords may reject some records (throttling); resend exactly those.
+            for _ in range(5):
+                response = kinesis.put_records(StreamName=stream, Records=pending)
+                pending = [r for r, result in zip(pending, response["Records"]) if "ErrorCode" in result]
+                if not pending:
+                    break
+        return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from botocore.exceptions import ClientError
 
 from orchestrator.logwatch import LogEvent
@@ -36,6 +38,20 @@ class S3Trigger(Trigger):
         "timeout": 10,
         "memory_size": 128,
     }
+
+    def marker(self, target: Target, nonce: str) -> str:
+        return f"key = {object_key(target, nonce)}"
+
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+        bucket = target.outputs["s3"]["bucket_name"]
+        s3 = target.client("s3")
+
+        def put(nonce: str) -> None:
+            s3.put_object(Bucket=bucket, Key=object_key(target, nonce), Body=nonce.encode())
+
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(put, nonces))
+        return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
         try:

@@ -1,0 +1,163 @@
+"""Faults: the real emulator killed or restarted, the real trig process interrupted, two applies at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from orchestrator.emulator import free_port
+from tests.conftest import Trig
+
+
+@pytest.fixture
+def private_emulator(tmp_path):
+    """A MiniStack of this test's own, so killing it disturbs no other test."""
+    port = free_port()
+    trig = Trig(tmp_path / "home", f"http://127.0.0.1:{port}", "000000000000")
+    trig.run("up", "--port", str(port), timeout=60)
+    try:
+        yield trig, port
+    finally:
+        trig.run("down", expect=None, timeout=60)
+
+
+def start_trig(trig: Trig, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "orchestrator", *args], env=trig.env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_terraform_child(process: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until trig has a terraform apply/destroy running (so the interruption lands mid-apply)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        out = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "terraform (apply|destroy)"],
+                             capture_output=True, text=True).stdout
+        if out.strip():
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.2)
+    raise AssertionError("terraform apply never started")
+
+
+def state_of(trig: Trig, workspace: str) -> dict:
+    return json.loads((trig.home / "terraform" / "state" / workspace / "terraform.tfstate").read_text())
+
+
+def lock_files(trig: Trig) -> list[str]:
+    return [str(p) for p in (trig.home / "terraform" / "state").rglob("*.lock.info")]
+
+
+def only_resources(trig: Trig) -> dict[str, list[str]]:
+    return {
+        "functions": [f["FunctionName"] for f in trig.client("lambda").list_functions()["Functions"]],
+        "rest_apis": [a["name"] for a in trig.client("apigateway").get_rest_apis()["items"]],
+        "buckets": [b["Name"] for b in trig.client("s3").list_buckets()["Buckets"]],
+        "streams": trig.client("kinesis").list_streams()["StreamNames"],
+        "mappings": [m["FunctionArn"].rsplit(":", 1)[-1]
+                     for m in trig.client("lambda").list_event_source_mappings()["EventSourceMappings"]],
+    }
+
+
+def test_emulator_killed_during_apply_then_rerun_converges(private_emulator):
+    trig, port = private_emulator
+    apply = start_trig(trig, "apply", "api", "kinesis")
+    wait_for_terraform_child(apply)
+    time.sleep(3)
+    record = json.loads((trig.home / "emulator.json").read_text())
+    os.killpg(record["pid"], signal.SIGKILL)
+    out, err = apply.communicate(timeout=300)
+    assert apply.returncode != 0, out + err
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("trig: error:"), err
+
+    trig.run("up", "--port", str(port), timeout=60)
+    trig.run("apply", "api", "kinesis")
+    assert only_resources(trig) == {
+        "functions": ["api-gateway-test", "kinesis-trigger-test"],
+        "rest_apis": ["API Gateway Test"],
+        "buckets": [],
+        "streams": ["lambda-test"],
+        "mappings": ["kinesis-trigger-test"],
+    }
+    assert "0 added, 0 changed, 0 destroyed" in trig.run("apply", "api").stdout
+    trig.run("check", "api", "kinesis", "--timeout", "60")
+
+
+def test_emulator_restarted_between_apply_and_check_says_so_and_apply_recreates(private_emulator):
+    trig, port = private_emulator
+    trig.run("apply", "api")
+    trig.run("down")
+    trig.run("up", "--port", str(port), timeout=60)
+
+    started = time.monotonic()
+    check = trig.run("check", expect=1)
+    assert time.monotonic() - started < 15
+    assert "Traceback" not in check.stderr
+    assert check.stderr.strip().splitlines() == [
+        f"trig: error: the resources of api are gone from the emulator at {trig.endpoint} "
+        "(was it restarted or reset?): run `trig apply api` to recreate them."]
+
+    assert "api: 11 added, 0 changed, 0 destroyed" in trig.run("apply", "api").stdout
+    trig.run("check", "--timeout", "60")
+
+
+def test_sigint_during_apply_lets_terraform_finish_and_keeps_state_consistent(make_trig):
+    trig = make_trig()
+    apply = start_trig(trig, "apply", "kinesis")
+    wait_for_terraform_child(apply)
+    deadline = time.monotonic() + 120
+    while "lambda-test" not in trig.client("kinesis").list_streams()["StreamNames"]:
+        assert time.monotonic() < deadline and apply.poll() is None, "the stream was never created"
+        time.sleep(0.2)
+    time.sleep(1)  # now inside the provider's wait for the stream to become active
+    apply.send_signal(signal.SIGINT)
+    out, err = apply.communicate(timeout=300)
+    assert apply.returncode == 130, out + err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("trig: interrupted"), err
+    assert "letting Terraform finish" in err
+    state = state_of(trig, "kinesis")  # parses: the state file is intact
+    assert "aws_kinesis_stream" in {r["type"] for r in state["resources"]}
+    assert lock_files(trig) == []
+
+    assert "kinesis: 0 added, 0 changed, 0 destroyed" in trig.run("apply", "kinesis").stdout
+    assert only_resources(trig)["streams"] == ["lambda-test"]
+    assert only_resources(trig)["functions"] == ["kinesis-trigger-test"]
+    assert len(only_resources(trig)["mappings"]) == 1
+    trig.run("destroy", "kinesis")
+
+
+def test_second_apply_on_the_same_trigger_is_refused_while_the_first_runs(make_trig):
+    trig = make_trig()
+    first = start_trig(trig, "apply", "api")
+    wait_for_terraform_child(first)
+    second = trig.run("apply", "api", expect=1)
+    assert second.stderr.strip().splitlines()[-1] == (
+        f"trig: error: another trig run is applying or destroying api (lock {trig.home / 'locks' / 'api.lock'}): "
+        "wait for it to finish, then run this again.")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, out + err
+    assert "api: 11 added, 0 changed, 0 destroyed" in out
+    assert len(only_resources(trig)["rest_apis"]) == 1
+    assert state_of(trig, "api")["version"] == 4
+    trig.run("destroy", "api")
+
+
+def test_confirmation_timeout_shows_what_was_seen(make_trig):
+    trig = make_trig()
+    bucket = f"diag-{trig.account}"
+    trig.run("apply", "s3", "--set", f"bucket={bucket}")
+    # Unhook the notification behind trig's back: the event can no longer reach the function.
+    trig.client("s3").put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
+    check = trig.run("check", "s3", "--timeout", "3", expect=1)
+    out = check.stdout
+    assert "FAILED" in out
+    assert "region: us-east-1" in out
+    assert "function s3-trigger-test: state Active" in out
+    assert "log groups: /aws/lambda/s3-trigger-test" in out
+    trig.run("destroy", "s3")
