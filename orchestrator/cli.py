@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import logging
 from collections.abc import Callable
 from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import emulator, stack
-from orchestrator.errors import TrigError
+from orchestrator import emulator, semantics, stack
+from orchestrator.errors import TrigError, UsageError
 from orchestrator.render import parse_set_options
 from orchestrator.settings import Settings, resolve_settings
 
@@ -31,6 +33,10 @@ TerraformBinOpt = Annotated[Optional[str], typer.Option("--terraform-bin", envva
                             help="Terraform binary to run (default: terraform).")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE. Example: --set greeting=hi")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for each event's confirmation.")]
+SemanticsOpt = Annotated[bool, typer.Option("--semantics", help="Prove each invocation type's retry, batching and ordering semantics on a probe stack, one row per property.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="With --semantics: print the rows as JSON.")]
+KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep the probe stacks to read their logs; remove them with `trig destroy TRIGGER --probes`.")]
+ProbesOpt = Annotated[bool, typer.Option("--probes", help="Destroy the probe stacks `trig check --semantics --keep` left, not the triggers.")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566).")]
 
 
@@ -66,6 +72,17 @@ def _print_results(results: list[stack.CheckResult]) -> None:
         if not r.ok:
             for line in r.seen:
                 typer.echo(f"{'':<42}seen: {line}")
+
+
+def _print_rows(rows: list[semantics.Row], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"rows": [dataclasses.asdict(r) for r in rows]}, indent=2))
+        return
+    typer.echo(f"{'TRIGGER':<8} {'INVOCATION':<13} {'PROPERTY':<32} VERDICT")
+    for r in rows:
+        typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<32} {r.verdict}")
+        typer.echo(f"{'':<9}expected: {r.expected}")
+        typer.echo(f"{'':<9}observed: {r.observed}")
 
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
@@ -117,9 +134,22 @@ def apply(triggers: TriggersArg, set_: SetOpt = None, endpoint: EndpointOpt = No
 @app.command()
 @reports_errors
 def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None,
-          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
-    """Fire one real event per trigger and confirm it reached the function. Example: trig check kinesis --timeout 60"""
+          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, semantics_: SemanticsOpt = False,
+          json_: JsonOpt = False, set_: SetOpt = None, keep: KeepOpt = False) -> None:
+    """Fire one real event per trigger and confirm it reached the function. Example: trig check kinesis --timeout 60
+
+    With --semantics, prove each type's invocation semantics instead. Example: trig check all --semantics
+    """
     settings = _settings(endpoint, plugin_dir, terraform_bin)
+    if semantics_:
+        rows = semantics.check_semantics(settings, triggers or [], parse_set_options(set_ or []), timeout,
+                                         keep=keep, progress=_progress)
+        _print_rows(rows, json_)
+        if any(r.verdict == semantics.FAIL for r in rows):
+            raise typer.Exit(code=1)
+        return
+    if json_ or set_ or keep:
+        raise UsageError("--json, --set and --keep go with --semantics.")
     results = stack.check_triggers(settings, triggers, timeout)
     _print_results(results)
     if not all(r.ok for r in results):
@@ -129,9 +159,13 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0, endp
 @app.command()
 @reports_errors
 def destroy(triggers: TriggersArg, endpoint: EndpointOpt = None,
-            plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+            plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, probes: ProbesOpt = False) -> None:
     """Destroy the triggers' resources. Example: trig destroy all"""
     settings = _settings(endpoint, plugin_dir, terraform_bin)
+    if probes:
+        destroyed = semantics.destroy_probes(settings, triggers)
+        typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'no probe stack was applied'}")
+        return
     destroyed = stack.destroy_triggers(settings, triggers, progress=_progress)
     typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'nothing was applied'}")
 
