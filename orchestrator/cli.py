@@ -78,9 +78,9 @@ def _print_rows(rows: list[semantics.Row], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"rows": [dataclasses.asdict(r) for r in rows]}, indent=2))
         return
-    typer.echo(f"{'TRIGGER':<8} {'INVOCATION':<13} {'PROPERTY':<32} VERDICT")
+    typer.echo(f"{'TRIGGER':<8} {'INVOCATION':<13} {'PROPERTY':<34} VERDICT")
     for r in rows:
-        typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<32} {r.verdict}")
+        typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<34} {r.verdict}")
         typer.echo(f"{'':<9}expected: {r.expected}")
         typer.echo(f"{'':<9}observed: {r.observed}")
 

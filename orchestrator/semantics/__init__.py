@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -64,22 +65,25 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
     The probe stacks are destroyed afterwards unless keep is set (to read their logs by hand).
     """
     selected = _selected(settings, names, sets)
+    values = {spec.name: probe_values(spec, sets) for spec in selected}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
     if terraform.ensure_init():
         progress("initialised Terraform")
 
     def run(spec: ProbeSpec) -> list[Row]:
-        values = probe_values(spec, sets)
-        var_file = write_probe_tfvars(settings, spec, values)
+        var_file = write_probe_tfvars(settings, spec, values[spec.name])
         try:
             progress(f"applying probe stack {spec.workspace}")
             target = Target(settings, apply_probe(terraform, spec, var_file))
             progress(f"running {spec.invocation} experiments on {target.function_name}")
+            started = time.monotonic()
             try:
-                return _experiments(spec, target, values, timeout)
+                rows = _experiments(spec, target, values[spec.name], timeout)
             except (ClientError, BotoCoreError) as exc:
                 raise SemanticsError(f"{spec.invocation} experiment on {target.function_name} failed: {exc}") from None
+            progress(f"{spec.invocation} experiments took {time.monotonic() - started:.1f} s")
+            return rows
         finally:
             if not keep:
                 progress(f"destroying probe stack {spec.workspace}")
