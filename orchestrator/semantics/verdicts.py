@@ -115,7 +115,8 @@ def judge_async_returns_first(put_sent_ms: int, put_returned_ms: int, finished_m
     observed = (f"PutObject returned after {put_returned_ms - put_sent_ms} ms; "
                 f"the function finished {finished_ms - put_sent_ms} ms after the put was sent")
     return Judgement(_verdict(put_returned_ms < finished_ms), observed,
-                     {"put_ms": put_returned_ms - put_sent_ms, "finished_after_ms": finished_ms - put_sent_ms})
+                     {"put_ms": put_returned_ms - put_sent_ms, "finished_after_ms": finished_ms - put_sent_ms,
+                      "finished_ms": finished_ms})
 
 
 def judge_async_always_raise(invocations: int, max_retries: int, in_destination: bool) -> Judgement:
