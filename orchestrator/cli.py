@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import logging
 from collections.abc import Callable
 from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import emulator, stack
-from orchestrator.errors import TrigError
+from orchestrator import emulator, semantics, stack
+from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult
 from orchestrator.render import parse_set_options
 from orchestrator.settings import Settings, resolve_settings
@@ -38,6 +40,10 @@ CountOpt = Annotated[Optional[int], typer.Option("--count", min=1, max=100000,
                      help="Fire this many events per trigger, each with its own nonce, and count confirmed, missing and duplicated ones. Example: --count 500")]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=200,
                            help="Events in flight at once with --count (MiniStack drops async events it throttles, so keep S3 low). Example: --concurrency 20")]
+SemanticsOpt = Annotated[bool, typer.Option("--semantics", help="Prove each invocation type's retry, batching and ordering semantics on a probe stack, one row per property.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="With --semantics: print the rows as JSON.")]
+KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep the probe stacks to read their logs; remove them with `trig destroy TRIGGER --probes`.")]
+ProbesOpt = Annotated[bool, typer.Option("--probes", help="Destroy the probe stacks `trig check --semantics --keep` left, not the triggers.")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566).")]
 
 
@@ -74,6 +80,17 @@ def _print_results(results: list[stack.CheckResult]) -> None:
         if not r.ok:
             for line in r.seen:
                 typer.echo(f"{'':<42}seen: {line}")
+
+
+def _print_rows(rows: list[semantics.Row], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"rows": [dataclasses.asdict(r) for r in rows]}, indent=2))
+        return
+    typer.echo(f"{'TRIGGER':<8} {'INVOCATION':<13} {'PROPERTY':<34} VERDICT")
+    for r in rows:
+        typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<34} {r.verdict}")
+        typer.echo(f"{'':<9}expected: {r.expected}")
+        typer.echo(f"{'':<9}observed: {r.observed}")
 
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
@@ -133,10 +150,24 @@ def _print_load_results(results: list[LoadResult]) -> None:
 @app.command()
 @reports_errors
 def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
-          count: CountOpt = None, concurrency: ConcurrencyOpt = 4, endpoint: EndpointOpt = None,
+          count: CountOpt = None, concurrency: ConcurrencyOpt = 4, semantics_: SemanticsOpt = False,
+          json_: JsonOpt = False, set_: SetOpt = None, keep: KeepOpt = False, endpoint: EndpointOpt = None,
           plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
-    """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --count 1000"""
+    """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --timeout 60
+
+    With --count, fire many and account for each (example: trig check api --count 500 --concurrency 20);
+    with --semantics, prove each type's invocation semantics instead (example: trig check all --semantics).
+    """
     settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
+    if semantics_:
+        rows = semantics.check_semantics(settings, triggers or [], parse_set_options(set_ or []), timeout,
+                                         keep=keep, progress=_progress)
+        _print_rows(rows, json_)
+        if any(r.verdict == semantics.FAIL for r in rows):
+            raise typer.Exit(code=1)
+        return
+    if json_ or set_ or keep:
+        raise UsageError("--json, --set and --keep go with --semantics: add --semantics or drop them.")
     if count is not None:
         load_results = stack.load_check_triggers(settings, triggers, count, concurrency, timeout)
         _print_load_results(load_results)
@@ -152,9 +183,14 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
 @app.command()
 @reports_errors
 def destroy(triggers: TriggersArg, endpoint: EndpointOpt = None,
-            plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+            plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, probes: ProbesOpt = False,
+            allow_remote: AllowRemoteOpt = False) -> None:
     """Destroy the triggers' resources. Example: trig destroy all"""
     settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
+    if probes:
+        destroyed = semantics.destroy_probes(settings, triggers)
+        typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'no probe stack was applied'}")
+        return
     destroyed = stack.destroy_triggers(settings, triggers, progress=_progress)
     typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'nothing was applied'}")
 

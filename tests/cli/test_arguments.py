@@ -45,3 +45,22 @@ def test_every_command_has_help_with_an_example():
         result = invoke(command, "--help")
         assert result.exit_code == 0, result.output
         assert "Example: trig" in " ".join(result.output.split())
+
+
+def test_semantics_options_need_semantics(tmp_path):
+    result = invoke("check", "api", "--json", TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "--json, --set and --keep go with --semantics: add --semantics or drop them." in result.output
+
+
+def test_semantics_refuses_an_unknown_set_name_before_touching_anything(tmp_path):
+    result = invoke("check", "s3", "--semantics", "--set", "colour=red", TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "known names are bucket, function_name, maximum_retry_attempts" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_semantics_on_an_unreachable_endpoint_fails_fast(tmp_path):
+    result = invoke("check", "api", "--semantics", TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "no emulator answers at http://127.0.0.1:9" in result.output

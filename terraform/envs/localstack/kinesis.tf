@@ -5,6 +5,10 @@ variable "kinesis" {
     shard_count       = optional(number, 1)
     batch_size        = optional(number, 100)
     starting_position = optional(string, "TRIM_HORIZON")
+    # Failure handling; the defaults leave the service's own (retry until the records expire, no destination).
+    maximum_retry_attempts         = optional(number)
+    bisect_batch_on_function_error = optional(bool)
+    on_failure_queue_name          = optional(string, "")
   })
   default = null
 }
@@ -19,6 +23,10 @@ module "kinesis" {
   starting_position  = var.kinesis.starting_position
   function_name      = module.function.function_name
   function_role_name = module.function.role_name
+
+  maximum_retry_attempts         = var.kinesis.maximum_retry_attempts
+  bisect_batch_on_function_error = var.kinesis.bisect_batch_on_function_error
+  on_failure_queue_name          = var.kinesis.on_failure_queue_name
   # MiniStack drops tags passed to CreateStream, so tagging the stream here would
   # show as a change on every plan after the first apply.
   tags = {}
@@ -29,5 +37,6 @@ output "kinesis" {
   value = var.kinesis == null ? null : {
     stream_name               = module.kinesis[0].stream_name
     event_source_mapping_uuid = module.kinesis[0].event_source_mapping_uuid
+    on_failure_queue_url      = module.kinesis[0].on_failure_queue_url
   }
 }

@@ -2,7 +2,7 @@
 # service the modules use. A service missing here would be sent to real AWS,
 # so add it whenever a module starts using a new one.
 locals {
-  emulated_services = ["apigateway", "iam", "kinesis", "lambda", "logs", "s3", "sts"]
+  emulated_services = ["apigateway", "iam", "kinesis", "lambda", "logs", "s3", "sqs", "sts"]
 }
 
 provider "aws" {
@@ -23,6 +23,7 @@ provider "aws" {
     lambda     = var.endpoint
     logs       = var.endpoint
     s3         = var.endpoint
+    sqs        = var.endpoint
     sts        = var.endpoint
   }
 }

@@ -32,5 +32,43 @@ resource "aws_lambda_event_source_mapping" "this" {
   batch_size        = var.batch_size
   starting_position = var.starting_position
 
-  depends_on = [aws_iam_role_policy.read_stream]
+  maximum_retry_attempts         = var.maximum_retry_attempts
+  bisect_batch_on_function_error = var.bisect_batch_on_function_error
+
+  dynamic "destination_config" {
+    for_each = var.on_failure_queue_name == "" ? [] : [aws_sqs_queue.on_failure[0].arn]
+    content {
+      on_failure {
+        destination_arn = destination_config.value
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.read_stream, aws_iam_role_policy.send_failures]
+}
+
+# Where the mapping describes a batch it gave up on.
+resource "aws_sqs_queue" "on_failure" {
+  count = var.on_failure_queue_name == "" ? 0 : 1
+
+  name = var.on_failure_queue_name
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "send_failures" {
+  count = var.on_failure_queue_name == "" ? 0 : 1
+
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.on_failure[0].arn]
+  }
+}
+
+# The mapping sends to its destination with the function's role.
+resource "aws_iam_role_policy" "send_failures" {
+  count = var.on_failure_queue_name == "" ? 0 : 1
+
+  name   = "send-failures-${var.on_failure_queue_name}"
+  role   = var.function_role_name
+  policy = data.aws_iam_policy_document.send_failures[0].json
 }

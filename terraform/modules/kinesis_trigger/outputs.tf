@@ -12,3 +12,13 @@ output "event_source_mapping_uuid" {
   description = "UUID of the event source mapping."
   value       = aws_lambda_event_source_mapping.this.uuid
 }
+
+output "on_failure_queue_url" {
+  description = "URL of the on-failure destination queue (null without one)."
+  value       = one(aws_sqs_queue.on_failure[*].url)
+}
+
+output "on_failure_queue_arn" {
+  description = "ARN of the on-failure destination queue (null without one)."
+  value       = one(aws_sqs_queue.on_failure[*].arn)
+}

@@ -67,3 +67,31 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "maximum_retry_attempts" {
+  description = "Retries of a failing batch before it is skipped (and sent to the on-failure destination): -1 retries until the records expire, 0-10000 caps them; null keeps the service default (-1)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.maximum_retry_attempts == null || (coalesce(var.maximum_retry_attempts, 0) >= -1 && coalesce(var.maximum_retry_attempts, 0) <= 10000 && floor(coalesce(var.maximum_retry_attempts, 0)) == coalesce(var.maximum_retry_attempts, 0))
+    error_message = "maximum_retry_attempts must be a whole number from -1 to 10000, or null for the default."
+  }
+}
+
+variable "bisect_batch_on_function_error" {
+  description = "Split a failing batch in two and retry each half, to isolate a bad record; null keeps the service default (false)."
+  type        = bool
+  default     = null
+}
+
+variable "on_failure_queue_name" {
+  description = "Name of an SQS queue the module creates as the mapping's on-failure destination (a skipped batch is described there); empty: no destination."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_-]{1,80})?$", var.on_failure_queue_name))
+    error_message = "on_failure_queue_name must be empty or 1-80 letters, digits, hyphens or underscores."
+  }
+}

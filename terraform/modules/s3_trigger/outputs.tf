@@ -7,3 +7,13 @@ output "bucket_arn" {
   description = "ARN of the bucket."
   value       = aws_s3_bucket.this.arn
 }
+
+output "on_failure_queue_url" {
+  description = "URL of the on-failure destination queue (null without one)."
+  value       = one(aws_sqs_queue.on_failure[*].url)
+}
+
+output "on_failure_queue_arn" {
+  description = "ARN of the on-failure destination queue (null without one)."
+  value       = one(aws_sqs_queue.on_failure[*].arn)
+}

@@ -1,0 +1,104 @@
+"""Semantics probe: each event says how to behave, and every invocation logs one `PROBE {json}` line.
+
+An instruction is `<action>.<nonce>.<id>`, where action is
+  answer      return normally
+  sleep-N     sleep N milliseconds, then return
+  raise       raise an error, every time
+  fail-K      raise on the first K attempts at this id, then return
+It arrives as the `probe` query parameter (API Gateway), the object key's last
+path segment (S3) or the record's data (Kinesis).
+
+Attempts are counted in the bucket PROBE_STATE_BUCKET (one object per id), not in
+memory, because retries may reach another process.
+"""
+
+import base64
+import json
+import os
+import time
+from urllib.parse import unquote_plus
+
+ACTIONS = ("answer", "sleep", "raise", "fail")
+
+
+class ProbeFailure(Exception):
+    """Raised on purpose: the event asked the probe to fail."""
+
+
+def parse_instruction(text):
+    """`fail-2.nonce.id` -> {"action": "fail", "arg": 2, "nonce": "nonce", "id": "id"}; None when not one."""
+    parts = text.strip().split(".")
+    if len(parts) < 3:
+        return None
+    action, _, arg = parts[0].partition("-")
+    if action not in ACTIONS:
+        return None
+    return {"action": action, "arg": int(arg) if arg.isdigit() else 0, "nonce": parts[1], "id": ".".join(parts[2:])}
+
+
+def instructions(event):
+    """The instructions an API Gateway, S3 or Kinesis event carries, in event order."""
+    if "queryStringParameters" in event or "httpMethod" in event:
+        texts = [(event.get("queryStringParameters") or {}).get("probe", "")]
+    else:
+        texts = []
+        for record in event.get("Records", []):
+            if "kinesis" in record:
+                texts.append(base64.b64decode(record["kinesis"]["data"]).decode("utf-8", errors="replace"))
+            elif "s3" in record:
+                key = unquote_plus(record["s3"].get("object", {}).get("key", ""))
+                texts.append(key.rsplit("/", 1)[-1].removesuffix(".txt"))
+    return [i for i in map(parse_instruction, texts) if i is not None]
+
+
+def _state_client():
+    import boto3  # present in every AWS Python runtime, and in the emulator's
+
+    return boto3.client("s3", endpoint_url=os.environ.get("PROBE_ENDPOINT") or None)
+
+
+def count_attempt(nonce, item_id):
+    """Add one to the attempt counter of an id, kept as an object in the state bucket; returns the new count."""
+    bucket = os.environ.get("PROBE_STATE_BUCKET", "")
+    if not bucket:
+        raise ProbeFailure("fail-K needs PROBE_STATE_BUCKET to count attempts")
+    client = _state_client()
+    key = f"attempts/{nonce}/{item_id}"
+    try:
+        count = int(client.get_object(Bucket=bucket, Key=key)["Body"].read())
+    except client.exceptions.NoSuchKey:
+        count = 0
+    count += 1
+    client.put_object(Bucket=bucket, Key=key, Body=str(count).encode())
+    return count
+
+
+def handler(event, context):
+    items = instructions(event)
+    attempts = {}
+    for item in items:
+        if item["action"] == "fail":
+            attempts[item["id"]] = count_attempt(item["nonce"], item["id"])
+    failing = [i["id"] for i in items
+               if i["action"] == "raise" or (i["action"] == "fail" and attempts[i["id"]] <= i["arg"])]
+    sleep_ms = max([i["arg"] for i in items if i["action"] == "sleep"], default=0)
+    started_ms = int(time.time() * 1000)
+    if sleep_ms and not failing:
+        time.sleep(sleep_ms / 1000)
+    line = {
+        "request_id": getattr(context, "aws_request_id", ""),
+        "nonces": sorted({i["nonce"] for i in items}),
+        "ids": [i["id"] for i in items],
+        "attempts": attempts,
+        "outcome": "raise" if failing else "ok",
+        "started_ms": started_ms,
+        "finished_ms": int(time.time() * 1000),
+    }
+    print("PROBE " + json.dumps(line, sort_keys=True), flush=True)
+    if failing:
+        raise ProbeFailure(f"probe failing on purpose for {', '.join(failing)}")
+    first = items[0] if items else {"nonce": "", "id": ""}
+    answer = {"answer": f"probe {first['nonce']} {first['id']}", "ids": line["ids"]}
+    if "queryStringParameters" in event or "httpMethod" in event:
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(answer)}
+    return answer

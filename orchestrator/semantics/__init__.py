@@ -1,0 +1,104 @@
+"""`trig check --semantics`: per invocation type, apply a probe stack, run experiments, judge, destroy."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from orchestrator.errors import TrigError
+from orchestrator.semantics.asynchronous import run_async_experiments
+from orchestrator.semantics.probe import (
+    ProbeSpec, apply_probe, destroy_probe, probe_specs, probe_values, write_probe_tfvars,
+)
+from orchestrator.semantics.stream import run_stream_experiments
+from orchestrator.semantics.sync import run_sync_experiments
+from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, PASS, Row
+from orchestrator.settings import Settings
+from orchestrator.stack import check_set_names, require_emulator
+from orchestrator.terraform import TerraformAdapter
+from orchestrator.triggers import select_triggers
+from orchestrator.triggers.base import Target
+
+__all__ = ["PASS", "FAIL", "NOT_MODELLED", "Row", "SemanticsError", "check_semantics", "destroy_probes"]
+
+log = logging.getLogger(__name__)
+
+
+class SemanticsError(TrigError):
+    """An experiment could not be run (the emulator refused a call); says which one."""
+
+
+def new_nonce() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _in_parallel(work, specs: list[ProbeSpec]) -> list:
+    """work(spec) for every spec at once (their workspaces are separate); the first error is raised after all end."""
+    with ThreadPoolExecutor(max_workers=max(1, len(specs))) as pool:
+        return list(pool.map(work, specs))
+
+
+def _experiments(spec: ProbeSpec, target: Target, values: dict, timeout: float) -> list[Row]:
+    if spec.name == "api":
+        return run_sync_experiments(target, new_nonce, timeout)
+    if spec.name == "s3":
+        return run_async_experiments(target, values, new_nonce, timeout)
+    return run_stream_experiments(target, values, new_nonce, timeout)
+
+
+def _selected(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[ProbeSpec]:
+    specs = probe_specs(settings)
+    selected = [specs[t.name] for t in select_triggers(names)]
+    check_set_names(selected, sets)  # type: ignore[arg-type]  # a ProbeSpec has name and defaults
+    return selected
+
+
+def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str], timeout: float,
+                    keep: bool = False, progress=log.info) -> list[Row]:
+    """Run every selected type's experiments on its own probe stack (types in parallel); one row per property.
+
+    The probe stacks are destroyed afterwards unless keep is set (to read their logs by hand).
+    """
+    selected = _selected(settings, names, sets)
+    values = {spec.name: probe_values(spec, sets) for spec in selected}
+    require_emulator(settings)
+    terraform = TerraformAdapter(settings)
+    if terraform.ensure_init():
+        progress("initialised Terraform")
+
+    def run(spec: ProbeSpec) -> list[Row]:
+        var_file = write_probe_tfvars(settings, spec, values[spec.name])
+        try:
+            progress(f"applying probe stack {spec.workspace}")
+            target = Target(settings, apply_probe(terraform, spec, var_file))
+            progress(f"running {spec.invocation} experiments on {target.function_name}")
+            started = time.monotonic()
+            try:
+                rows = _experiments(spec, target, values[spec.name], timeout)
+            except (ClientError, BotoCoreError) as exc:
+                raise SemanticsError(f"{spec.invocation} experiment on {target.function_name} failed: {exc}") from None
+            progress(f"{spec.invocation} experiments took {time.monotonic() - started:.1f} s")
+            return rows
+        finally:
+            if not keep:
+                progress(f"destroying probe stack {spec.workspace}")
+                destroy_probe(terraform, spec, var_file)
+
+    return [row for rows in _in_parallel(run, selected) for row in rows]
+
+
+def destroy_probes(settings: Settings, names: list[str]) -> list[str]:
+    """Destroy the probe stacks of the named types left by `--keep`; returns the workspaces destroyed."""
+    selected = _selected(settings, names, {})
+    terraform = TerraformAdapter(settings)
+    applied = [spec for spec in selected if terraform.state_resources(spec.workspace)]
+    if applied:
+        require_emulator(settings)
+    var_files = {spec.name: write_probe_tfvars(settings, spec, probe_values(spec, {})) for spec in applied}
+    _in_parallel(lambda spec: destroy_probe(terraform, spec, var_files[spec.name]), applied)
+    return [spec.workspace for spec in applied]
