@@ -132,7 +132,7 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     """Render and apply the named triggers, each in its own workspace; returns each one's change counts."""
     triggers = select_triggers(names)
     check_set_names(triggers, sets)
-    check_endpoint_coverage(settings.env_dir)
+    check_endpoint_coverage(settings.env_dir)  # before anything is written or started
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
@@ -153,7 +153,6 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     terraform = TerraformAdapter(settings)
     applied = [t for t in triggers if terraform.state_resources(t.name)]
     if applied:
-        check_endpoint_coverage(settings.env_dir)
         require_emulator(settings)
     var_files = {t.name: write_tfvars(settings, t, {}) for t in applied}
     if applied:

@@ -26,6 +26,7 @@ from typing import NoReturn
 import python_terraform
 
 from orchestrator.errors import TerraformError, UsageError
+from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -139,12 +140,13 @@ def summarize_error(stderr: str) -> str:
     for index, line in enumerate(lines):
         if line.startswith("Error: "):
             summary = line[len("Error: "):].strip()
+            paragraph: list[str] = []
             for detail in lines[index + 1:]:
-                if detail.startswith("Error: "):
+                if detail.startswith("Error: ") or (paragraph and not detail.strip()):
                     break
                 if detail.strip() and not detail[0].isspace():
-                    return f"{summary}: {detail.strip()}"
-            return summary
+                    paragraph.append(detail.strip())  # Terraform wraps its explanation over several lines
+            return f"{summary}: {' '.join(paragraph)}" if paragraph else summary
     tail = [line.strip() for line in lines if line.strip()]
     return tail[-1] if tail else "no error output"
 
@@ -261,6 +263,9 @@ class TerraformAdapter:
 
     def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
         """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code."""
+        if method in ("apply", "destroy", "plan"):
+            # Every path that lets the provider talk to AWS passes here: refuse one that could reach real AWS.
+            check_endpoint_coverage(self.root)
         code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
         if code not in ok_codes and "Error acquiring the state lock" in err:
             raise TerraformError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -50,6 +51,21 @@ class Trig:
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
                             aws_access_key_id=self.account, aws_secret_access_key="test",
                             config=Config(s3={"addressing_style": "path"}))
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of terraform/ and functions/ to break on purpose; point TRIG_PROJECT at it."""
+    copy = tmp_path / "project"
+    for folder in ("terraform", "functions"):
+        shutil.copytree(PROJECT_DIR / folder, copy / folder,
+                        ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "__pycache__", ".terraform.lock.hcl"))
+    return copy
+
+
+def tree_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder with its bytes, to prove a refused command changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.exists() else {}
 
 
 @pytest.fixture(scope="session")

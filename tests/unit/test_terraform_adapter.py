@@ -36,3 +36,14 @@ def test_change_counts_reads_apply_and_destroy_summaries():
     assert change_counts("...\nApply complete! Resources: 11 added, 1 changed, 2 destroyed.\n") == {
         "added": 11, "changed": 1, "destroyed": 2}
     assert change_counts("Destroy complete! Resources: 7 destroyed.") == {"added": 0, "changed": 0, "destroyed": 7}
+
+
+def test_summarize_error_joins_a_wrapped_explanation():
+    stderr = (
+        "\nError: Invalid value for input variable\n\n  on api.tfvars line 6:\n   6: function = {\n\n"
+        "The given value is not suitable for var.function declared at\n"
+        "variables.tf:33,1-20: attribute \"timeout\": a number is required.\n"
+    )
+    assert summarize_error(stderr) == (
+        "Invalid value for input variable: The given value is not suitable for var.function declared at "
+        'variables.tf:33,1-20: attribute "timeout": a number is required.')

@@ -1,0 +1,73 @@
+"""Values given with --set reach Terraform exactly as typed: rendered, parsed back by Terraform, compared."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.request
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orchestrator.render import hcl
+
+ROOT = """
+variable "values" {
+  type = list(string)
+}
+
+output "values" {
+  value = var.values
+}
+"""
+
+# Any Unicode text Terraform can hold (no surrogates, no NUL), with the sequences HCL interprets made likely.
+hostile_text = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20),
+        st.sampled_from(['"', "\\", "$", "%", "{", "}", "${", "%{", "$${", "%%{", "\n", "\r", "\t", "é", "😀", "\u2028"]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+def terraform_reads_back(folder, values: list[str]) -> list[str]:
+    (folder / "values.tfvars").write_text(f"values = {hcl(values)}\n", encoding="utf-8")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"}
+    result = subprocess.run(["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-json",
+                             "-var-file=values.tfvars"], cwd=folder, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    # str.splitlines() would also split at U+0085 and U+2028 inside the JSON strings.
+    for line in filter(None, result.stdout.split("\n")):
+        message = json.loads(line)
+        if message.get("type") == "outputs" and "value" in message["outputs"].get("values", {}):
+            return message["outputs"]["values"]["value"]
+    raise AssertionError("terraform printed no output values")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(hostile_text, min_size=1, max_size=4))
+def test_rendered_values_parse_back_identically(tmp_path, values):
+    (tmp_path / "main.tf").write_text(ROOT)
+    assert terraform_reads_back(tmp_path, values) == values
+
+
+def test_long_values_parse_back_identically(tmp_path):
+    (tmp_path / "main.tf").write_text(ROOT)
+    values = ["${x}%{y}\"\\\n" * 2000, "é" * 50000]
+    assert terraform_reads_back(tmp_path, values) == values
+
+
+def test_hostile_greeting_comes_back_verbatim_from_the_api(make_trig):
+    trig = make_trig()
+    greeting = 'say "hi" \\ ${var.x} %{ if true }$${y} tab\there é 😀'
+    trig.run("apply", "api", "--set", f"greeting={greeting}")
+    api = [a for a in trig.client("apigateway").get_rest_apis()["items"] if a["name"] == "API Gateway Test"][0]
+    url = f"{trig.endpoint}/restapis/{api['id']}/prod/_user_request_/hello?name=lambda"
+    headers = {"Authorization": f"AWS4-HMAC-SHA256 Credential={trig.account}/20260101/us-east-1/execute-api/aws4_request"}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+        assert response.read().decode("utf-8") == f"{greeting} lambda"
+    assert trig.client("lambda").get_function_configuration(FunctionName="api-gateway-test")["Environment"][
+        "Variables"]["GREETING"] == greeting
+    trig.run("destroy", "api")
