@@ -26,6 +26,10 @@ DESTRUCTIVE = frozenset({"destroy", "replace"})
 MAX_SHOWN_CHARS = 300
 
 
+# A provider reports many unset attributes as "" or [] and plans them as null or unknown: not a change worth reading.
+_EMPTY = (None, "", [], {})
+
+
 class Masked(str):
     """A value Terraform would not print: shown as its label in every format."""
 
@@ -124,7 +128,9 @@ def attribute_changes(before: object, after: object, before_sensitive: object = 
                       replace_paths: Iterable[Sequence[object]] = (), path: str = "") -> list[AttributeChange]:
     """The leaf attributes whose value differs between before and after, masked as Terraform masks them."""
     forcing = {_path_string(p) for p in replace_paths}
-    return list(_diff(before, after, before_sensitive, after_sensitive, after_unknown, forcing, path))
+    changes = _diff(before, after, before_sensitive, after_sensitive, after_unknown, forcing, path)
+    # What forces a replacement is what the reviewer must see first.
+    return sorted(changes, key=lambda change: not change.forces_replacement)
 
 
 def _path_string(steps: Sequence[object]) -> str:
@@ -137,7 +143,7 @@ def _path_string(steps: Sequence[object]) -> str:
 def _diff(before, after, b_sens, a_sens, a_unknown, forcing: set[str], path: str):
     if a_unknown is True:
         # A computed attribute that had no value before is noise in a review; one that had a value may change.
-        if before is not None:
+        if before not in _EMPTY:
             yield AttributeChange(path, _masked(before, b_sens), UNKNOWN, _forces(path, forcing))
         return
     if b_sens is True or a_sens is True:
@@ -149,7 +155,7 @@ def _diff(before, after, b_sens, a_sens, a_unknown, forcing: set[str], path: str
             yield from _diff(_get(before, key), _get(after, key), _child(b_sens, key), _child(a_sens, key),
                              _child(a_unknown, key), forcing, _join(path, key))
         return
-    if before != after:
+    if before != after and not (before in _EMPTY and after is None):
         yield AttributeChange(path, before, after, _forces(path, forcing))
 
 
