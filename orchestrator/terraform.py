@@ -176,6 +176,8 @@ class TerraformAdapter:
             digest.update("\n".join(m.group(0) for m in _SOURCE_LINE.finditer(text)).encode())
         digest.update(str(self.settings.plugin_dir).encode())
         digest.update(str(self.work).encode())
+        # Another checkout (TRIG_PROJECT) has its own lock file, which init must write.
+        digest.update(str(self.root).encode())
         return digest.hexdigest()
 
     @contextlib.contextmanager
