@@ -165,8 +165,7 @@ def plan(triggers: TriggersArg, set_: SetOpt = None, format_: FormatOpt = "text"
     """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md"""
     with plan_review.errors_exit_one(detailed_exitcode):
         settings = _settings(endpoint, plugin_dir, terraform_bin)
-        plans = plan_review.plan_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress)
-        text = plan_review.render_plans(plans, format_)
+        plans, text = plan_review.plan_and_render(settings, triggers, parse_set_options(set_ or []), format_, progress=_progress)
         if out is None:
             typer.echo(text, nl=False)
         else:

@@ -54,6 +54,14 @@ def render_plans(plans: list[TriggerPlan], output_format: str) -> str:
     return renderer(plans)
 
 
+def plan_and_render(settings: Settings, names: list[str], sets: Mapping[str, str], output_format: str,
+                    progress=log.info) -> tuple[list[TriggerPlan], str]:
+    """Plan the triggers and render the summary; an unknown format is refused before any planning."""
+    render_plans([], output_format)
+    plans = plan_triggers(settings, names, sets, progress=progress)
+    return plans, render_plans(plans, output_format)
+
+
 def write_report(text: str, out: Path) -> None:
     """Write a rendered plan to a file, creating its folder."""
     try:

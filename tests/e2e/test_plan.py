@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import PROJECT_DIR, Trig
@@ -150,3 +152,29 @@ def test_validate_names_the_misformatted_and_the_invalid_file(tmp_path):
         "terraform/modules/s3_trigger/main.tf: not formatted as `terraform fmt` writes it; run `terraform fmt -recursive terraform`",
         'terraform/modules/kinesis_trigger/extra.tf:4: Unsupported argument: An argument named "colour" is not expected here.',
     ]
+
+
+def test_the_pull_request_script_posts_the_plan_of_a_fresh_account(make_trig, tmp_path, monkeypatch):
+    """scripts/plan_comment.py as the workflow runs it: its own emulator (trig up/down), validate, plan, comment."""
+    from orchestrator.emulator import free_port, running_record
+    from tests.scripts.fake_github import SCRIPT, FakeGitHub
+
+    trig = make_trig()
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 5, "head": {"sha": "0123456789abcdef"}}}))
+    out = tmp_path / "comment.md"
+    with FakeGitHub() as github:
+        env = trig.env(GITHUB_EVENT_PATH=str(event), GITHUB_REPOSITORY="acme/trig", GITHUB_API_URL=github.url,
+                       GITHUB_TOKEN=github.token)
+        del env["TRIG_ENDPOINT"]  # the script starts the embedded emulator itself
+        result = subprocess.run([sys.executable, str(SCRIPT), "--port", str(free_port()), "--out", str(out)],
+                                env=env, capture_output=True, text=True, timeout=600, cwd=PROJECT_DIR)
+        assert result.returncode == 0, result.stderr
+        [comment] = github.comments[5]
+    body = comment["body"]
+    assert body == out.read_text()
+    assert body.startswith("<!-- trig-plan-review -->\n\n`trig validate`: formatted and valid at 0123456789ab.\n")
+    assert "## trig plan: 3 of 3 triggers with changes" in body
+    assert "### api: 11 to add" in body and "### s3: 7 to add" in body and "### kinesis: 7 to add" in body
+    assert "created comment" in result.stderr and "$ trig down" in result.stderr
+    assert running_record(trig.home) is None
