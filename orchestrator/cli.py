@@ -7,11 +7,12 @@ import functools
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import emulator, semantics, stack
+from orchestrator import emulator, plan_review, semantics, stack, validation
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult
 from orchestrator.render import parse_set_options
@@ -44,6 +45,9 @@ SemanticsOpt = Annotated[bool, typer.Option("--semantics", help="Prove each invo
 JsonOpt = Annotated[bool, typer.Option("--json", help="With --semantics: print the rows as JSON.")]
 KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep the probe stacks to read their logs; remove them with `trig destroy TRIGGER --probes`.")]
 ProbesOpt = Annotated[bool, typer.Option("--probes", help="Destroy the probe stacks `trig check --semantics --keep` left, not the triggers.")]
+FormatOpt = Annotated[str, typer.Option("--format", help="Output format: text, markdown (for a pull-request comment) or json.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write the summary to this file instead of stdout. Example: --out plan.md")]
+DetailedExitcodeOpt = Annotated[bool, typer.Option("--detailed-exitcode", help="Exit 0 when nothing changes, 2 when something does, 1 on error (as Terraform does).")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566).")]
 
 
@@ -210,6 +214,37 @@ def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, 
     _print_results(results)
     if not all(r.ok for r in results):
         raise typer.Exit(code=1)
+
+
+@app.command()
+@reports_errors
+def plan(triggers: TriggersArg, set_: SetOpt = None, format_: FormatOpt = "text", out: OutOpt = None,
+         detailed_exitcode: DetailedExitcodeOpt = False, endpoint: EndpointOpt = None,
+         plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+    """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md"""
+    with plan_review.errors_exit_one(detailed_exitcode):
+        settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
+        plans, text = plan_review.plan_and_render(settings, triggers, parse_set_options(set_ or []), format_, progress=_progress)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            plan_review.write_report(text, out)
+            _progress(f"wrote {out}")
+    if detailed_exitcode:
+        raise typer.Exit(code=plan_review.detailed_exit_code(plans))
+
+
+@app.command()
+@reports_errors
+def validate(plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+    """Check that terraform/ is formatted and that the root and every module validate. Example: trig validate"""
+    settings = _settings(plugin_dir=plugin_dir, terraform_bin=terraform_bin)
+    failures = validation.validate_project(settings, progress=_progress)
+    for failure in failures:
+        typer.echo(failure)
+    if failures:
+        raise typer.Exit(code=1)
+    typer.echo("terraform/ is formatted and every configuration is valid")
 
 
 def main() -> None:

@@ -221,6 +221,8 @@ class TerraformAdapter:
         digest.update(str(self.settings.plugin_dir).encode())
         digest.update(self.settings.terraform_bin.encode())
         digest.update(str(self.work).encode())
+        # Another checkout (TRIG_PROJECT) has its own lock file, which init must write.
+        digest.update(str(self.root).encode())
         return digest.hexdigest()
 
     @contextlib.contextmanager
@@ -334,3 +336,46 @@ class TerraformAdapter:
         self.ensure_init()
         _, out, _ = self._run(workspace, "cmd", "state list", ok_codes=(0, 1))
         return [line for line in out.splitlines() if line.strip() and not line.startswith("data.")]
+
+    # -- plan review ----------------------------------------------------------------------
+
+    def plan_to_file(self, workspace: str, var_file: Path, plan_file: Path) -> bool:
+        """Save a plan of the workspace to plan_file; True when it holds changes (-detailed-exitcode 2)."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        plan_file.parent.mkdir(parents=True, exist_ok=True)
+        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None,
+                               out=str(plan_file), lock_timeout="60s")
+        return code == 2
+
+    def show_plan(self, workspace: str, plan_file: Path) -> dict:
+        """A saved plan as Terraform's JSON plan representation (`terraform show -json`)."""
+        _, out, _ = self._run(workspace, "cmd", "show", str(plan_file), json=IsFlagged, no_color=IsFlagged)
+        try:
+            return json.loads(out)
+        except ValueError:
+            raise TerraformError(f"terraform show -json of {workspace}'s plan printed no JSON: rerun `trig plan {workspace}`.",
+                                 command="show", returncode=0, stderr=out[-2000:]) from None
+
+    # -- static checks --------------------------------------------------------------------
+
+    def fmt_check(self, directory: Path) -> tuple[int, list[str], str]:
+        """`terraform fmt -check -recursive` of a folder: exit code, files not formatted (relative to its parent), stderr."""
+        runner = _Terraform(directory.parent, self.settings.terraform_bin, self.env)
+        code, out, err = runner.cmd("fmt", directory.name, check=IsFlagged, recursive=IsFlagged, list=True, no_color=IsFlagged)
+        return code, [line.strip() for line in out.splitlines() if line.strip()], err
+
+    def validate_config(self, directory: Path, data_dir: Path) -> list[dict]:
+        """`terraform init -backend=false` then `terraform validate -json` of one configuration; its diagnostics."""
+        env = {**self.env, "TF_DATA_DIR": str(data_dir)}
+        runner = _Terraform(directory, self.settings.terraform_bin, env)
+        code, out, err = runner.init(backend=False, input=False, upgrade=None, var=None, no_color=IsFlagged)
+        if code != 0:
+            raise TerraformError(f"terraform init of {directory} failed: {summarize_error(err)}",
+                                 command="init", returncode=code, stderr=err)
+        code, out, err = runner.cmd("validate", json=IsFlagged, no_color=IsFlagged)
+        try:
+            return json.loads(out).get("diagnostics", [])
+        except ValueError:
+            raise TerraformError(f"terraform validate of {directory} printed no JSON: {summarize_error(err)}",
+                                 command="validate", returncode=code, stderr=err) from None

@@ -1,0 +1,87 @@
+"""`trig validate`: terraform/ formatted, and the root and every module valid, one line per failure naming the file."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from orchestrator.errors import UsageError
+from orchestrator.settings import Settings
+from orchestrator.terraform import TerraformAdapter
+
+log = logging.getLogger(__name__)
+
+_FMT_EXIT_NOT_FORMATTED = 3
+_ON_FILE_LINE = re.compile(r"on (\S+) line (\d+)")
+# Init working files are never copied: the copy must be as clean as a fresh clone.
+_NOT_COPIED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.*")
+
+
+def configurations(tree: Path) -> list[Path]:
+    """Every folder under tree holding .tf files: the roots under envs/ and every module, sorted."""
+    return sorted({path.parent for path in tree.rglob("*.tf") if ".terraform" not in path.parts})
+
+
+def fmt_failures(terraform: TerraformAdapter, source: Path) -> list[str]:
+    """One line per file that `terraform fmt -check` rejects, named relative to the project."""
+    code, files, err = terraform.fmt_check(source)
+    if code == 0:
+        return []
+    if code == _FMT_EXIT_NOT_FORMATTED and files:
+        return [f"{name}: not formatted as `terraform fmt` writes it; run `terraform fmt -recursive {source.name}`" for name in files]
+    # Anything else is a file fmt cannot parse; its diagnostics say which.
+    summaries = re.findall(r"Error: (.+)", err)
+    located = [f"{m.group(1)}:{m.group(2)}: {summaries[0] if summaries else 'fmt failed'}" for m in _ON_FILE_LINE.finditer(err)]
+    return located or [f"{source.name}: terraform fmt failed: {(summaries or [err.strip() or 'no output'])[0]}"]
+
+
+def describe_diagnostic(diagnostic: dict, config: Path, copy_root: Path, label: str) -> str:
+    """A validate diagnostic as `file:line: summary: detail`, the file named as in the project."""
+    where = label
+    span = diagnostic.get("range") or {}
+    if span.get("filename"):
+        location = (config / span["filename"]).resolve()
+        try:
+            where = f"{label.split('/')[0]}/{location.relative_to(copy_root.resolve()).as_posix()}"
+        except ValueError:
+            where = span["filename"]
+        where += f":{span.get('start', {}).get('line', '?')}"
+    detail = " ".join((diagnostic.get("detail") or "").split())
+    text = diagnostic.get("summary", "invalid")
+    return f"{where}: {text}: {detail}" if detail else f"{where}: {text}"
+
+
+def validate_failures(terraform: TerraformAdapter, settings: Settings, source: Path) -> list[str]:
+    """Validate a fresh copy of every configuration (so no .terraform or lock file lands in the sources)."""
+    scratch = settings.home / "validate"
+    copy_root = scratch / "tree" / source.name
+    shutil.rmtree(scratch / "tree", ignore_errors=True)
+    shutil.copytree(source, copy_root, ignore=_NOT_COPIED)
+
+    def check(config: Path) -> list[str]:
+        relative = config.relative_to(copy_root).as_posix()
+        label = f"{source.name}/{relative}"
+        data_dir = scratch / "data" / relative.replace("/", "__")
+        diagnostics = terraform.validate_config(config, data_dir)
+        return [describe_diagnostic(d, config, copy_root, label) for d in diagnostics if d.get("severity") == "error"]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(check, configurations(copy_root)))
+    # The root validates its modules too, so one error may be reported twice: keep the first.
+    return list(dict.fromkeys(line for lines in results for line in lines))
+
+
+def validate_project(settings: Settings, progress=log.info) -> list[str]:
+    """Format check and validation of the project's terraform/ folder; one line per failure, empty when clean."""
+    source = settings.project_dir / "terraform"
+    if not source.is_dir():
+        raise UsageError(f"{source} does not exist: run trig validate in a checkout or set TRIG_PROJECT.")
+    terraform = TerraformAdapter(settings)
+    terraform.check_version()
+    progress(f"checking the format of {source}")
+    failures = fmt_failures(terraform, source)
+    progress(f"validating {len(configurations(source))} configurations")
+    return failures + validate_failures(terraform, settings, source)
