@@ -48,6 +48,7 @@ ProbesOpt = Annotated[bool, typer.Option("--probes", help="Destroy the probe sta
 FormatOpt = Annotated[str, typer.Option("--format", help="Output format: text, markdown (for a pull-request comment) or json.")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write the summary to this file instead of stdout. Example: --out plan.md")]
 DetailedExitcodeOpt = Annotated[bool, typer.Option("--detailed-exitcode", help="Exit 0 when nothing changes, 2 when something does, 1 on error (as Terraform does).")]
+RefreshOpt = Annotated[bool, typer.Option("--refresh", help="Run Terraform (with its refresh) even when the inputs are unchanged since the last apply, to repair drift. Example: trig apply s3 --refresh")]
 PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566).")]
 
 
@@ -99,7 +100,8 @@ def _print_rows(rows: list[semantics.Row], as_json: bool) -> None:
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
     for name, c in counts.items():
-        typer.echo(f"{name}: {c['added']} added, {c['changed']} changed, {c['destroyed']} destroyed")
+        skipped = " (inputs unchanged, resources present: Terraform skipped; --refresh runs it)" if c.get("skipped") else ""
+        typer.echo(f"{name}: {c['added']} added, {c['changed']} changed, {c['destroyed']} destroyed{skipped}")
 
 
 @app.command()
@@ -135,11 +137,11 @@ def status(endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None, terraf
 
 @app.command()
 @reports_errors
-def apply(triggers: TriggersArg, set_: SetOpt = None, endpoint: EndpointOpt = None,
+def apply(triggers: TriggersArg, set_: SetOpt = None, refresh: RefreshOpt = False, endpoint: EndpointOpt = None,
           plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi"""
     settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
-    counts = stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress)
+    counts = stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress, refresh=refresh)
     _print_counts(counts)
 
 
@@ -201,7 +203,8 @@ def destroy(triggers: TriggersArg, endpoint: EndpointOpt = None,
 
 @app.command()
 @reports_errors
-def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None,
+def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RefreshOpt = False,
+        endpoint: EndpointOpt = None,
         plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Start the emulator if none answers, apply, then check. Example: trig run all"""
     settings = _settings(endpoint, plugin_dir, terraform_bin, allow_remote)
@@ -209,7 +212,7 @@ def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, 
         record, _ = emulator.start(settings.home)
         _progress(f"started MiniStack at {record.endpoint}")
         settings = _settings(record.endpoint, plugin_dir, terraform_bin)
-    stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress)
+    stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=_progress, refresh=refresh)
     results = stack.check_triggers(settings, triggers, timeout)
     _print_results(results)
     if not all(r.ok for r in results):

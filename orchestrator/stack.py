@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator import emulator
 from orchestrator.errors import TrigError, UsageError
+from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.load import LoadResult, load_check
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
@@ -128,8 +129,25 @@ def _quiet(message: str) -> None:
     log.info(message)
 
 
-def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=_quiet) -> dict[str, dict[str, int]]:
-    """Render and apply the named triggers, each in its own workspace; returns each one's change counts."""
+def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, terraform: TerraformAdapter) -> bool:
+    """True when the inputs are those of the last successful apply and the resources are still in the emulator."""
+    if recorded_fingerprint(settings, trigger.name) != input_fingerprint(settings, var_file):
+        return False
+    outputs = terraform.outputs(trigger.name)
+    try:
+        return bool(outputs) and trigger.resources_exist(Target(settings, outputs))
+    except (ClientError, BotoCoreError):
+        return False
+
+
+def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=_quiet,
+                   refresh: bool = False) -> dict[str, dict[str, int]]:
+    """Render and apply the named triggers, each in its own workspace; returns each one's change counts.
+
+    A trigger whose inputs are unchanged since its last successful apply, and whose resources
+    are still in the emulator, is not handed to Terraform again unless refresh is set
+    (drift made behind trig's back is then found by `trig plan` and repaired with --refresh).
+    """
     triggers = select_triggers(names)
     check_set_names(triggers, sets)
     check_endpoint_coverage(settings.env_dir)  # before anything is written or started
@@ -139,12 +157,17 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     if terraform.ensure_init():
         progress("initialised Terraform")
     progress(f"applying {', '.join(var_files)} at {settings.endpoint}")
-    def apply_one(trigger: Trigger) -> str:
+    def apply_one(trigger: Trigger) -> dict[str, int]:
+        var_file = var_files[trigger.name]
         with trigger_lock(settings, trigger):
-            return terraform.apply(trigger.name, var_files[trigger.name])
+            if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
+                return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
+            forget_fingerprint(settings, trigger.name)
+            counts = change_counts(terraform.apply(trigger.name, var_file))
+            record_fingerprint(settings, trigger.name, input_fingerprint(settings, var_file))
+            return counts
 
-    outputs = _for_each(triggers, apply_one)
-    return {t.name: change_counts(out) for t, out in zip(triggers, outputs)}
+    return dict(zip((t.name for t in triggers), _for_each(triggers, apply_one)))
 
 
 def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> list[str]:
@@ -159,6 +182,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
     def destroy_one(trigger: Trigger) -> str:
         with trigger_lock(settings, trigger):
+            forget_fingerprint(settings, trigger.name)
             return terraform.destroy(trigger.name, var_files[trigger.name])
 
     _for_each(applied, destroy_one)

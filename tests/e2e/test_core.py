@@ -101,13 +101,22 @@ def resource_ids(trig: Trig, workspace: str) -> dict[str, str]:
 def test_second_apply_changes_nothing(applied_stack):
     trig = applied_stack
     before = {ws: resource_ids(trig, ws) for ws in ("api", "s3", "kinesis")}
-    result = trig.run("apply", "all")
+    # --refresh makes Terraform itself compare everything: it must find nothing to do.
+    result = trig.run("apply", "all", "--refresh")
     assert result.stdout.splitlines() == [
         "api: 0 added, 0 changed, 0 destroyed",
         "s3: 0 added, 0 changed, 0 destroyed",
         "kinesis: 0 added, 0 changed, 0 destroyed",
     ]
     assert {ws: resource_ids(trig, ws) for ws in ("api", "s3", "kinesis")} == before
+    # Without it, unchanged inputs with resources present skip Terraform altogether.
+    skipped = trig.run("apply", "all").stdout.splitlines()
+    assert [line.split(" (")[0] for line in skipped] == [
+        "api: 0 added, 0 changed, 0 destroyed",
+        "s3: 0 added, 0 changed, 0 destroyed",
+        "kinesis: 0 added, 0 changed, 0 destroyed",
+    ]
+    assert all("Terraform skipped" in line for line in skipped)
 
 
 def test_lifecycle_in_its_own_account(make_trig):

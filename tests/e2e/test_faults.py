@@ -84,7 +84,7 @@ def test_emulator_killed_during_apply_then_rerun_converges(private_emulator):
         "streams": ["lambda-test"],
         "mappings": ["kinesis-trigger-test"],
     }
-    assert "0 added, 0 changed, 0 destroyed" in trig.run("apply", "api").stdout
+    assert "0 added, 0 changed, 0 destroyed" in trig.run("apply", "api", "--refresh").stdout
     trig.run("check", "api", "kinesis", "--timeout", "60")
 
 
@@ -125,7 +125,7 @@ def test_sigint_during_apply_lets_terraform_finish_and_keeps_state_consistent(ma
     assert "aws_kinesis_stream" in {r["type"] for r in state["resources"]}
     assert lock_files(trig) == []
 
-    assert "kinesis: 0 added, 0 changed, 0 destroyed" in trig.run("apply", "kinesis").stdout
+    assert "kinesis: 0 added, 0 changed, 0 destroyed" in trig.run("apply", "kinesis", "--refresh").stdout
     assert only_resources(trig)["streams"] == ["lambda-test"]
     assert only_resources(trig)["functions"] == ["kinesis-trigger-test"]
     assert len(only_resources(trig)["mappings"]) == 1
