@@ -51,7 +51,7 @@ def test_bad_input_is_refused_and_state_is_unchanged(applied_api, args, code, me
     before = state_of(applied_api)
     assert_refused(applied_api.run(*args, expect=None), code, message)
     assert state_of(applied_api) == before
-    assert applied_api.run("apply", "api", "--refresh").stdout.strip() == "api: 0 added, 0 changed, 0 destroyed"
+    assert applied_api.run("apply", "api").stdout.startswith("api: 0 added, 0 changed, 0 destroyed")
 
 
 def test_terraform_older_than_the_minimum_is_refused(applied_api, tmp_path):
