@@ -41,16 +41,16 @@ def test_missing_plugin_dir_is_refused(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ["up", "down", "status", "apply", "check", "destroy", "run"]:
+    for command in ["up", "down", "status", "config", "apply", "check", "logs", "fire", "destroy", "run", "plan", "validate"]:
         result = invoke(command, "--help")
         assert result.exit_code == 0, result.output
         assert "Example: trig" in " ".join(result.output.split())
 
 
 def test_semantics_options_need_semantics(tmp_path):
-    result = invoke("check", "api", "--json", TRIG_HOME=str(tmp_path))
+    result = invoke("check", "api", "--keep", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 2, result.output
-    assert "--json, --set and --keep go with --semantics: add --semantics or drop them." in result.output
+    assert "--set and --keep go with --semantics: add --semantics or drop them." in result.output
 
 
 def test_semantics_refuses_an_unknown_set_name_before_touching_anything(tmp_path):
