@@ -13,6 +13,7 @@ class LogEvent:
     timestamp: int
     message: str
     stream: str
+    event_id: str = ""
 
 
 def read_log_events(logs_client, group: str, start_ms: int, pattern: str = "") -> list[LogEvent]:
@@ -25,7 +26,7 @@ def read_log_events(logs_client, group: str, start_ms: int, pattern: str = "") -
         while True:
             page = logs_client.filter_log_events(**kwargs)
             events.extend(
-                LogEvent(e["timestamp"], e.get("message", "").rstrip("\n"), e.get("logStreamName", ""))
+                LogEvent(e["timestamp"], e.get("message", "").rstrip("\n"), e.get("logStreamName", ""), e.get("eventId", ""))
                 for e in page.get("events", [])
             )
             token = page.get("nextToken")

@@ -11,7 +11,8 @@ from pathlib import Path
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.plan_summary import RENDERERS, TriggerPlan, detailed_exit_code, summarize_plan  # noqa: F401 (for the CLI)
 from orchestrator.settings import Settings
-from orchestrator.stack import check_set_names, require_emulator, write_tfvars
+from orchestrator.progress import step
+from orchestrator.stack import check_set_names, init_terraform, merge_config_sets, require_emulator, write_tfvars
 from orchestrator.terraform import TerraformAdapter
 from orchestrator.triggers import select_triggers
 from orchestrator.triggers.base import Trigger
@@ -28,16 +29,18 @@ def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
     """Plan the named triggers into saved plans (in parallel: their states are separate) and summarise each."""
     triggers = select_triggers(names)
     check_set_names(triggers, sets)
+    sets = merge_config_sets(settings, triggers, sets)
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
-    if terraform.ensure_init():
+    if init_terraform(terraform, progress):
         progress("initialised Terraform")
     progress(f"planning {', '.join(var_files)} at {settings.endpoint}")
 
     def plan_one(trigger: Trigger) -> TriggerPlan:
         saved = plan_file(settings, trigger)
-        terraform.plan_to_file(trigger.name, var_files[trigger.name], saved)
+        with step(progress, f"planning {trigger.name}"):
+            terraform.plan_to_file(trigger.name, var_files[trigger.name], saved)
         return summarize_plan(trigger.name, terraform.show_plan(trigger.name, saved))
 
     with ThreadPoolExecutor(max_workers=len(triggers)) as pool:

@@ -76,12 +76,13 @@ def render_tfvars(template_dir: Path, template_name: str, values: Mapping[str, o
         raise UsageError(f"template {location} failed to render: {exc.message}; fix the template.") from None
 
 
-def parse_set_options(pairs: Iterable[str]) -> dict[str, str]:
+def parse_set_options(pairs: Iterable[str], option: str = "--set") -> dict[str, str]:
     """Turn NAME=VALUE strings into a dict; the value is kept exactly as typed (it may hold '=' too)."""
     result: dict[str, str] = {}
+    example = "greeting=hi" if option == "--set" else "name=lambda"
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--set {pair!r} is not NAME=VALUE: write it as --set greeting=hi.")
+            raise UsageError(f"{option} {pair!r} is not NAME=VALUE: write it as {option} {example}.")
         result[name.strip()] = value
     return result

@@ -1,4 +1,8 @@
-"""Where trig works and what it talks to, resolved once per command: flag, then environment, then default."""
+"""Where trig works and what it talks to, resolved once per command.
+
+Each value comes from the first of: the command-line flag, the TRIG_* environment
+variable, the config file (`[tool.trig]` in pyproject.toml, or trig.toml), the default.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import ipaddress
 import json
 import os
 import socket
+import tomllib
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestrator.errors import UsageError
@@ -27,6 +32,11 @@ class Settings:
     account_id: str
     plugin_dir: Path | None
     terraform_bin: str
+    # Where each value came from (flag, env TRIG_X, config file path, default), for `trig config`.
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    # Default --set values from the config file; the command line's --set beats them.
+    default_sets: dict[str, str] = field(default_factory=dict, compare=False)
+    config_file: Path | None = None
 
     @property
     def env_dir(self) -> Path:
@@ -86,20 +96,110 @@ def check_endpoint(endpoint: str, allow_remote: bool) -> None:
         raise UsageError(f"endpoint {endpoint} is not on this machine: pass --allow-remote if you mean an emulator elsewhere.")
 
 
+CONFIG_KEYS = ("endpoint", "region", "plugin_dir", "terraform_bin", "account")
+ENVIRONMENT = {"endpoint": "TRIG_ENDPOINT", "region": "TRIG_REGION", "plugin_dir": "TRIG_PLUGIN_DIR",
+               "terraform_bin": "TRIG_TERRAFORM", "account": "TRIG_ACCOUNT"}
+DEFAULTS = {"endpoint": DEFAULT_ENDPOINT, "region": DEFAULT_REGION, "plugin_dir": None,
+            "terraform_bin": "terraform", "account": DEFAULT_ACCOUNT}
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """The [tool.trig] table of a pyproject.toml, or a whole trig.toml, as read."""
+
+    path: Path | None
+    values: dict[str, str]
+    sets: dict[str, str]
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """TRIG_CONFIG if set, else the nearest trig.toml, or pyproject.toml with [tool.trig], from the cwd upwards."""
+    if os.environ.get("TRIG_CONFIG"):
+        return Path(os.environ["TRIG_CONFIG"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        if (folder / "trig.toml").is_file():
+            return folder / "trig.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _read_toml(pyproject) and "trig" in _read_toml(pyproject)["tool"]:
+            return pyproject
+    return None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {path}: {exc.strerror}; fix TRIG_CONFIG or the file.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"config file {path} is not valid TOML: {exc}; fix it.") from None
+
+
+def read_config_file(path: Path | None) -> ConfigFile:
+    """The trig table of a config file: known keys only, values as strings, `set` as a NAME -> VALUE table."""
+    if path is None:
+        return ConfigFile(None, {}, {})
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("trig", {}) if path.name == "pyproject.toml" else data
+    where = f"{path} [tool.trig]" if path.name == "pyproject.toml" else str(path)
+    unknown = sorted(set(table) - set(CONFIG_KEYS) - {"set"})
+    if unknown:
+        raise UsageError(f"config file {where}: unknown key {unknown[0]!r}; known keys are {', '.join(CONFIG_KEYS)} and set.")
+    sets = table.get("set", {})
+    if not isinstance(sets, dict) or any(isinstance(v, (dict, list)) for v in sets.values()):
+        raise UsageError(f"config file {where}: `set` must be a table of NAME = VALUE, such as greeting = \"hi\".")
+    values = {}
+    for key in CONFIG_KEYS:
+        if key in table:
+            value = table[key]
+            if isinstance(value, (dict, list, bool)):
+                raise UsageError(f"config file {where}: {key} must be a string.")
+            values[key] = str(value)
+    if "plugin_dir" in values:  # relative to the file, as a user reading the file expects
+        values["plugin_dir"] = str((path.parent / values["plugin_dir"]).resolve())
+    return ConfigFile(path, values, {str(k): _set_text(v) for k, v in sets.items()})
+
+
+def _set_text(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _pick(key: str, flag: str | None, config: ConfigFile) -> tuple[str | None, str]:
+    """A value and its source: the flag, then the environment, then the config file, then the default."""
+    if flag:
+        return flag, "flag"
+    if os.environ.get(ENVIRONMENT[key]):
+        return os.environ[ENVIRONMENT[key]], f"env {ENVIRONMENT[key]}"
+    if key in config.values:
+        return config.values[key], f"config {config.path}"
+    return DEFAULTS[key], "default"
+
+
 def resolve_settings(
     endpoint: str | None = None,
     plugin_dir: str | None = None,
     terraform_bin: str | None = None,
     allow_remote: bool = False,
+    region: str | None = None,
+    account: str | None = None,
 ) -> Settings:
-    """Settings from the command-line values given, the TRIG_* environment, then defaults."""
+    """Settings from the command-line values given, the TRIG_* environment, the config file, then defaults."""
     project_dir = find_project_dir()
     home = Path(os.environ.get("TRIG_HOME") or project_dir / ".trig").resolve()
-    endpoint = endpoint or os.environ.get("TRIG_ENDPOINT") or read_emulator_endpoint(home) or DEFAULT_ENDPOINT
-    plugin = plugin_dir or os.environ.get("TRIG_PLUGIN_DIR") or None
-    account_id = os.environ.get("TRIG_ACCOUNT", DEFAULT_ACCOUNT)
+    config = read_config_file(find_config_file())
+    picked = {key: _pick(key, flag, config) for key, flag in
+              (("endpoint", endpoint), ("region", region), ("plugin_dir", plugin_dir),
+               ("terraform_bin", terraform_bin), ("account", account))}
+    endpoint, endpoint_source = picked["endpoint"]
+    if endpoint_source == "default" and (started := read_emulator_endpoint(home)):
+        endpoint, endpoint_source = started, f"emulator started by trig up ({home / EMULATOR_STATE_FILE})"
+        picked["endpoint"] = (endpoint, endpoint_source)
+    plugin = picked["plugin_dir"][0]
+    account_id = picked["account"][0]
     if not (account_id.isdigit() and len(account_id) == 12):
-        raise UsageError(f"TRIG_ACCOUNT must be 12 digits, got {account_id!r}: set it to an account id such as 000000000000.")
+        raise UsageError(f"account must be 12 digits, got {account_id!r} (from {picked['account'][1]}): "
+                         "set TRIG_ACCOUNT or `account` to an account id such as 000000000000.")
     check_endpoint(endpoint, allow_remote or os.environ.get("TRIG_ALLOW_REMOTE") == "1")
     if plugin is not None and not Path(plugin).is_dir():
         raise UsageError(f"plugin dir {plugin} does not exist: point --plugin-dir or TRIG_PLUGIN_DIR at a provider mirror.")
@@ -107,8 +207,11 @@ def resolve_settings(
         project_dir=project_dir,
         home=home,
         endpoint=endpoint.rstrip("/"),
-        region=os.environ.get("TRIG_REGION", DEFAULT_REGION),
+        region=picked["region"][0],
         account_id=account_id,
         plugin_dir=Path(plugin).resolve() if plugin else None,
-        terraform_bin=terraform_bin or os.environ.get("TRIG_TERRAFORM") or "terraform",
+        terraform_bin=picked["terraform_bin"][0],
+        sources={key: source for key, (_, source) in picked.items()},
+        default_sets=config.sets,
+        config_file=config.path,
     )

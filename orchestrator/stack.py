@@ -20,6 +20,7 @@ from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, reco
 from orchestrator.load import LoadResult, load_check
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
+from orchestrator.progress import step
 from orchestrator.render import render_tfvars
 from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter, change_counts, wait_through_interrupts
@@ -59,6 +60,17 @@ def check_set_names(triggers: list[Trigger], sets: Mapping[str, str]) -> None:
             raise UsageError(f"--set {name}: unknown trigger {scope!r}; known names are {', '.join(known)}.")
         if not any(bare in t.defaults for t in scoped):
             raise UsageError(f"--set {name}: unknown name for {', '.join(t.name for t in triggers)}; known names are {', '.join(known)}.")
+
+
+def merge_config_sets(settings: Settings, triggers: list, sets: Mapping[str, str]) -> dict[str, str]:
+    """The config file's --set defaults that apply to the selected triggers, overridden by the command line's."""
+    merged = {}
+    for name, value in settings.default_sets.items():
+        scope, _, bare = name.rpartition(".")
+        if any(scope in ("", t.name) and bare in t.defaults for t in triggers):
+            merged[name] = value
+    merged.update(sets)
+    return merged
 
 
 def write_tfvars(settings: Settings, trigger: Trigger, sets: Mapping[str, str]) -> Path:
@@ -129,6 +141,12 @@ def _quiet(message: str) -> None:
     log.info(message)
 
 
+def init_terraform(terraform: TerraformAdapter, progress=_quiet) -> bool:
+    """terraform init when the sources changed (with a spinner on a terminal); True if it ran."""
+    with step(progress, "terraform init (when the sources changed)"):
+        return terraform.ensure_init()
+
+
 def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, terraform: TerraformAdapter) -> bool:
     """True when the inputs are those of the last successful apply and the resources are still in the emulator."""
     if recorded_fingerprint(settings, trigger.name) != input_fingerprint(settings, var_file):
@@ -150,16 +168,18 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     """
     triggers = select_triggers(names)
     check_set_names(triggers, sets)
+    sets = merge_config_sets(settings, triggers, sets)
     check_endpoint_coverage(settings.env_dir)  # before anything is written or started
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
-    if terraform.ensure_init():
+    if init_terraform(terraform, progress):
         progress("initialised Terraform")
     progress(f"applying {', '.join(var_files)} at {settings.endpoint}")
+
     def apply_one(trigger: Trigger) -> dict[str, int]:
         var_file = var_files[trigger.name]
-        with trigger_lock(settings, trigger):
+        with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}"):
             if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
@@ -181,7 +201,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     if applied:
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
     def destroy_one(trigger: Trigger) -> str:
-        with trigger_lock(settings, trigger):
+        with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}"):
             forget_fingerprint(settings, trigger.name)
             return terraform.destroy(trigger.name, var_files[trigger.name])
 
@@ -234,14 +254,24 @@ def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[
     return triggers, outputs
 
 
-def check_triggers(settings: Settings, names: list[str] | None, timeout: float) -> list[CheckResult]:
+def check_triggers(settings: Settings, names: list[str] | None, timeout: float, progress=_quiet) -> list[CheckResult]:
     """Fire one event per trigger (default: every applied one) and confirm it; one result per trigger."""
     triggers, outputs = _applied_targets(settings, names)
-    return _for_each(triggers, lambda t: check_trigger(settings, t, outputs[t.name], timeout))
+
+    def check_one(trigger: Trigger) -> CheckResult:
+        with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation"):
+            return check_trigger(settings, trigger, outputs[trigger.name], timeout)
+
+    return _for_each(triggers, check_one)
 
 
 def load_check_triggers(settings: Settings, names: list[str] | None, count: int, concurrency: int,
-                        timeout: float) -> list[LoadResult]:
+                        timeout: float, progress=_quiet) -> list[LoadResult]:
     """Fire count events per trigger, each with its own nonce, and account for every one."""
     triggers, outputs = _applied_targets(settings, names)
-    return _for_each(triggers, lambda t: load_check(t, Target(settings, outputs[t.name]), count, concurrency, timeout))
+
+    def load_one(trigger: Trigger) -> LoadResult:
+        with step(progress, f"{trigger.name}: firing {count} events and accounting for each"):
+            return load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
+
+    return _for_each(triggers, load_one)

@@ -30,6 +30,8 @@ from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.settings import Settings
 
 log = logging.getLogger(__name__)
+# Terraform's own output, line by line; silent unless the CLI turns it on (--verbose).
+output_log = logging.getLogger(f"{__name__}.output")
 
 IsFlagged = python_terraform.IsFlagged
 MINIMUM_VERSION = (1, 5)
@@ -121,13 +123,44 @@ def run_process(command: list[str], cwd: str | None, env: Mapping[str, str]) -> 
     with _running_lock:
         _running.add(process)
     try:
-        out, err = process.communicate()
-    except KeyboardInterrupt:
-        wait_through_interrupts(process.communicate)
+        if output_log.isEnabledFor(logging.INFO):
+            out, err = _stream_and_collect(process)
+        else:
+            try:
+                out, err = process.communicate()
+            except KeyboardInterrupt:
+                wait_through_interrupts(process.communicate)
     finally:
         with _running_lock:
             _running.discard(process)
     return process.returncode, out, err
+
+
+def _stream_and_collect(process: subprocess.Popen) -> tuple[str, str]:
+    """Log every line of stdout and stderr as it comes (--verbose), and return both in full.
+
+    Reader threads drain the pipes; this thread only waits for the process, so a
+    Ctrl-C here goes through wait_through_interrupts exactly as communicate() does.
+    """
+    collected: dict[str, list[str]] = {"out": [], "err": []}
+    label = process.args[1] if isinstance(process.args, list) and len(process.args) > 1 else ""
+
+    def drain(pipe, name: str) -> None:
+        for line in pipe:
+            collected[name].append(line)
+            output_log.info("  [terraform %s] %s", label, line.rstrip("\n"))
+
+    readers = [threading.Thread(target=drain, args=(process.stdout, "out"), daemon=True),
+               threading.Thread(target=drain, args=(process.stderr, "err"), daemon=True)]
+    for reader in readers:
+        reader.start()
+    try:
+        process.wait()
+    except KeyboardInterrupt:
+        wait_through_interrupts(process.wait)
+    for reader in readers:
+        reader.join()
+    return "".join(collected["out"]), "".join(collected["err"])
 
 
 def summarize_error(stderr: str) -> str:
@@ -197,19 +230,22 @@ class TerraformAdapter:
         return _Terraform(self.root, self.settings.terraform_bin, self.env)
 
     def check_version(self) -> str:
-        """Refuse a missing terraform binary or one older than the minimum; return its version."""
+        """Refuse a missing binary or one older than the minimum; return e.g. "Terraform 1.11.4" or "OpenTofu 1.8.0"."""
         if shutil.which(self.settings.terraform_bin) is None:
             raise UsageError(
                 f"terraform binary {self.settings.terraform_bin!r} not found: install Terraform >= 1.5 or pass --terraform-bin."
             )
         code, out, err = self._terraform().cmd("version", json=IsFlagged)
         try:
-            version = json.loads(out)["terraform_version"]
+            version = json.loads(out)["terraform_version"]  # OpenTofu reports its own version under this key too
         except (ValueError, KeyError):
             raise UsageError(f"{self.settings.terraform_bin!r} did not report a Terraform version: pass a Terraform >= 1.5 binary.") from None
+        # Only the plain output names the product ("OpenTofu v1.8.0" / "Terraform v1.11.4").
+        _, text, _ = self._terraform().cmd("version")
+        product = "OpenTofu" if text.lstrip().startswith("OpenTofu") else "Terraform"
         if tuple(int(p) for p in version.split(".")[:2]) < MINIMUM_VERSION:
-            raise UsageError(f"Terraform {version} is older than 1.5: install a newer one or pass --terraform-bin.")
-        return version
+            raise UsageError(f"{product} {version} is older than 1.5: install a newer one or pass --terraform-bin.")
+        return f"{product} {version}"
 
     def _init_stamp(self) -> str:
         """What init depends on: module sources, provider versions, mirror and state folder."""

@@ -19,7 +19,7 @@ from orchestrator.semantics.stream import run_stream_experiments
 from orchestrator.semantics.sync import run_sync_experiments
 from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, PASS, Row
 from orchestrator.settings import Settings
-from orchestrator.stack import check_set_names, require_emulator
+from orchestrator.stack import check_set_names, merge_config_sets, require_emulator
 from orchestrator.terraform import TerraformAdapter
 from orchestrator.triggers import select_triggers
 from orchestrator.triggers.base import Target
@@ -65,6 +65,7 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
     The probe stacks are destroyed afterwards unless keep is set (to read their logs by hand).
     """
     selected = _selected(settings, names, sets)
+    sets = merge_config_sets(settings, selected, sets)
     values = {spec.name: probe_values(spec, sets) for spec in selected}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)

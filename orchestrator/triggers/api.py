@@ -11,7 +11,8 @@ from botocore.exceptions import ClientError
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
 from orchestrator.aws import signed_headers
-from orchestrator.triggers.base import Confirmation, Target, Trigger
+from orchestrator.errors import UsageError
+from orchestrator.triggers.base import Confirmation, Sent, Target, Trigger, UserEvent
 
 
 def invoke_url(target: Target, query: dict[str, str]) -> str:
@@ -85,3 +86,11 @@ class ApiTrigger(Trigger):
         except RetryError:
             return Confirmation(False, f"expected HTTP 200 {expected!r}, last answer {answers[-1]}", answers[-3:])
         return Confirmation(True, f"HTTP 200 {expected!r}", answers[-1:])
+
+    def send_event(self, target: Target, event: UserEvent) -> Sent:
+        """GET the API's resource with the user's query; the answer is the function's."""
+        if event.data is not None or event.key is not None:
+            raise UsageError("the api trigger answers GET requests: pass --query NAME=VALUE, not --data, --file or --key.")
+        url = invoke_url(target, event.query)
+        status, body = http_get(url, signed_headers("GET", url, target.settings))
+        return Sent({"url": url}, status=status, body=body, expects_logs=False)

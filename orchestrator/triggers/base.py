@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -10,6 +11,7 @@ from typing import ClassVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.aws import make_client
+from orchestrator.errors import UsageError
 from orchestrator.logwatch import LogEvent, read_log_events, wait_for_log_events
 from orchestrator.settings import Settings
 
@@ -21,6 +23,27 @@ class Confirmation:
     confirmed: bool
     detail: str
     seen: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UserEvent:
+    """An event of the user's choosing for `trig fire`: body bytes, a key (object key, partition key), a query."""
+
+    data: bytes | None = None
+    key: str | None = None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the service answered to one sent event, and how to find the invocation it caused."""
+
+    receipt: dict[str, str]
+    status: int | None = None  # synchronous triggers: the HTTP answer
+    body: str | None = None
+    marker: str | None = None  # text of a log line proving this event arrived; None: any invocation after sending
+    expects_logs: bool = True
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,26 @@ class Trigger(ABC):
         except (ClientError, BotoCoreError) as exc:
             lines.append(f"could not read the function's state: {exc}")
         return lines
+
+
+    def send_event(self, target: Target, event: UserEvent) -> Sent:
+        """Send one event of the user's choosing through the real trigger (`trig fire`).
+
+        This default sends the event `trig check` sends, carrying a fresh nonce, so every
+        trigger type has `trig fire` without options; a type overrides it to take the
+        user's --data, --key or --query.
+        """
+        if event.data is not None or event.key is not None or event.query:
+            raise UsageError(f"trig fire {self.name} takes no --data, --file, --key or --query yet: "
+                             f"run `trig fire {self.name}` alone to send the event `trig check` sends.")
+        nonce = uuid.uuid4().hex[:12]
+        answered = self.fire_load(target, [nonce], 1)
+        if answered is not None:
+            ok = nonce in answered
+            return Sent({"nonce": nonce}, status=200 if ok else None,
+                        body="answered as `trig check` expects" if ok else "not answered as `trig check` expects",
+                        expects_logs=False)
+        return Sent({"nonce": nonce}, marker=self.marker(target, nonce))
 
 
 def now_ms() -> int:

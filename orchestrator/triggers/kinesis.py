@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from botocore.exceptions import ClientError
 
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.errors import UsageError
+from orchestrator.triggers.base import Confirmation, Sent, Target, Trigger, UserEvent, last_lines, now_ms, wait_for_lines
 
 
 _PUT_RECORDS_LIMIT = 500
@@ -71,3 +74,16 @@ class KinesisTrigger(Trigger):
         if found:
             return Confirmation(True, f"{expected!r} in {target.log_group}")
         return Confirmation(False, f"no {expected!r} line in {target.log_group}", last_lines(events))
+
+    def send_event(self, target: Target, event: UserEvent) -> Sent:
+        """PutRecord of the user's data (partition key --key, default 123); the mapping invokes the function."""
+        if event.query:
+            raise UsageError("the kinesis trigger takes --data or --file and --key (the partition key), not --query.")
+        data = event.data if event.data is not None else f"test-{uuid.uuid4().hex[:12]}".encode()
+        stream = target.outputs["kinesis"]["stream_name"]
+        response = target.client("kinesis").put_record(StreamName=stream, PartitionKey=event.key or "123", Data=data)
+        text = data.decode("utf-8", errors="replace")
+        # The function logs "<eventName> Data = <data>"; a multi-line record cannot be matched on one line.
+        marker = f"Data = {text}" if text and "\n" not in text.rstrip("\n") else None
+        return Sent({"stream": stream, "shard id": response["ShardId"], "sequence number": response["SequenceNumber"]},
+                    marker=marker.rstrip("\n") if marker else None)

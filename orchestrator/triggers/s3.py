@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
 
 from orchestrator.logwatch import LogEvent
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.errors import UsageError
+from orchestrator.triggers.base import Confirmation, Sent, Target, Trigger, UserEvent, last_lines, now_ms, wait_for_lines
 
 BANNER = "S3 trigger Lambda"
 
@@ -71,3 +73,20 @@ class S3Trigger(Trigger):
         if found:
             return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}")
         return Confirmation(False, f"no {BANNER!r} line for s3://{bucket}/{key} in {target.log_group}", last_lines(events))
+
+    def send_event(self, target: Target, event: UserEvent) -> Sent:
+        """PutObject of the user's key and body; S3 answers at once and invokes the function later."""
+        if event.query:
+            raise UsageError("the s3 trigger takes --key and --data or --file, not --query.")
+        s3 = target.outputs["s3"]
+        key = event.key or object_key(target, uuid.uuid4().hex[:12])
+        body = event.data if event.data is not None else f"trig fire {key}\n".encode()
+        response = target.client("s3").put_object(Bucket=s3["bucket_name"], Key=key, Body=body)
+        receipt = {"bucket": s3["bucket_name"], "key": key, "request id": response["ResponseMetadata"].get("RequestId", ""),
+                   "etag": response.get("ETag", "").strip('"')}
+        prefix, suffix = s3.get("filter_prefix") or "", s3.get("filter_suffix") or ""
+        if not (key.startswith(prefix) and key.endswith(suffix)):
+            return Sent(receipt, expects_logs=False,
+                        note=f"key {key} does not match the notification's filter (prefix {prefix!r}, suffix {suffix!r}): "
+                             "S3 sends the function no event")
+        return Sent(receipt, marker=f"key = {key}")

@@ -41,16 +41,16 @@ def test_missing_plugin_dir_is_refused(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ["up", "down", "status", "apply", "check", "destroy", "run"]:
+    for command in ["up", "down", "status", "config", "apply", "check", "logs", "fire", "destroy", "run", "plan", "validate"]:
         result = invoke(command, "--help")
         assert result.exit_code == 0, result.output
         assert "Example: trig" in " ".join(result.output.split())
 
 
 def test_semantics_options_need_semantics(tmp_path):
-    result = invoke("check", "api", "--json", TRIG_HOME=str(tmp_path))
+    result = invoke("check", "api", "--keep", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 2, result.output
-    assert "--json, --set and --keep go with --semantics: add --semantics or drop them." in result.output
+    assert "--set and --keep go with --semantics: add --semantics or drop them." in result.output
 
 
 def test_semantics_refuses_an_unknown_set_name_before_touching_anything(tmp_path):
@@ -64,3 +64,61 @@ def test_semantics_on_an_unreachable_endpoint_fails_fast(tmp_path):
     result = invoke("check", "api", "--semantics", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 1, result.output
     assert "no emulator answers at http://127.0.0.1:9" in result.output
+
+
+def test_every_option_and_argument_has_help_text():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        for param in command.params:
+            if param.name == "help":
+                continue
+            assert getattr(param, "help", None), f"trig {name}: {param.name} has no help text"
+
+
+def test_quiet_and_verbose_contradict():
+    result = invoke("--quiet", "--verbose", "status")
+    assert result.exit_code == 2, result.output
+    assert "--quiet and --verbose contradict each other" in result.output
+
+
+def test_fire_takes_data_or_file_not_both(tmp_path):
+    (tmp_path / "body").write_text("x")
+    result = invoke("fire", "s3", "--data", "x", "--file", str(tmp_path / "body"), TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "trig: error: pass --data or --file, not both."
+
+
+def test_logs_refuses_a_bad_duration_and_an_unknown_trigger(tmp_path):
+    result = invoke("logs", "kinesis", "--since", "soon", TRIG_HOME=str(tmp_path))
+    assert (result.exit_code, result.output.strip()) == (2, "trig: error: --since 'soon' is not a duration: write it as 30s, 10m, 2h or 1d.")
+    result = invoke("logs", "sns", TRIG_HOME=str(tmp_path))
+    assert (result.exit_code, result.output.strip()) == (2, "trig: error: unknown trigger 'sns': choose from api, s3, kinesis.")
+
+
+def test_fire_on_a_trigger_not_applied_says_apply_it(tmp_path):
+    result = invoke("fire", "kinesis", "--data", "x", TRIG_HOME=str(tmp_path))
+    assert (result.exit_code, result.output.strip()) == (2, "trig: error: kinesis is not applied: run `trig apply kinesis` first.")
+
+
+def test_unknown_engine_is_refused(tmp_path):
+    result = invoke("up", "--engine", "moto", TRIG_HOME=str(tmp_path))
+    assert (result.exit_code, result.output.strip()) == (2, "trig: error: --engine 'moto' is not one of ministack, localstack.")
+
+
+def test_localstack_without_its_prerequisites_names_each_missing_one(tmp_path):
+    # A PATH with neither localstack nor docker, and no token: the real checks, on this machine's real state.
+    result = invoke("up", "--engine", "localstack", TRIG_HOME=str(tmp_path), PATH=str(tmp_path), LOCALSTACK_AUTH_TOKEN="")
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("trig: error: cannot start LocalStack: missing the localstack CLI (pip install localstack); "
+                               "Docker (the docker command); LOCALSTACK_AUTH_TOKEN"), lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_json_contradicting_format_is_refused(tmp_path):
+    result = invoke("plan", "api", "--json", "--format", "markdown", TRIG_HOME=str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "--json means --format json" in result.output

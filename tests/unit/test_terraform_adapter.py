@@ -47,3 +47,27 @@ def test_summarize_error_joins_a_wrapped_explanation():
     assert summarize_error(stderr) == (
         "Invalid value for input variable: The given value is not suitable for var.function declared at "
         'variables.tf:33,1-20: attribute "timeout": a number is required.')
+
+
+def _fake_binary(tmp_path, plain: str, version: str):
+    """A stand-in binary answering `version -json` and `version` as Terraform and OpenTofu do."""
+    script = tmp_path / "tf"
+    script.write_text('#!/bin/sh\nif [ "$2" = "-json" ]; then echo \'{"terraform_version": "%s"}\'; '
+                      'else echo "%s"; fi\n' % (version, plain))
+    script.chmod(0o755)
+    return script
+
+
+def _settings(tmp_path, binary):
+    from orchestrator.settings import Settings
+    (tmp_path / "terraform" / "envs" / "localstack").mkdir(parents=True, exist_ok=True)  # Terraform's working folder
+    return Settings(tmp_path, tmp_path / ".trig", "http://127.0.0.1:9", "us-east-1", "000000000000", None, str(binary))
+
+
+def test_opentofu_is_told_from_terraform_by_its_version_output(tmp_path):
+    from orchestrator.terraform import TerraformAdapter
+
+    tofu = _fake_binary(tmp_path, "OpenTofu v1.8.2\non linux_amd64", "1.8.2")
+    assert TerraformAdapter(_settings(tmp_path, tofu)).check_version() == "OpenTofu 1.8.2"
+    terraform = _fake_binary(tmp_path, "Terraform v1.11.4\non linux_amd64", "1.11.4")
+    assert TerraformAdapter(_settings(tmp_path, terraform)).check_version() == "Terraform 1.11.4"

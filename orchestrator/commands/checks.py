@@ -1,0 +1,94 @@
+"""check: fire real events and confirm them, as a table, JSON or JUnit XML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from orchestrator import reports, semantics, stack
+from orchestrator.commands.common import (
+    AccountOpt, AllowRemoteOpt, EndpointOpt, JsonOpt, OptionalTriggersArg, PluginDirOpt, RegionOpt, SetOpt,
+    TerraformBinOpt, TimeoutOpt, echo_json, progress, reports_errors, settings_from,
+)
+from orchestrator.errors import UsageError
+from orchestrator.load import LoadResult
+from orchestrator.render import parse_set_options
+
+CountOpt = Annotated[Optional[int], typer.Option("--count", min=1, max=100000,
+                     help="Fire this many events per trigger, each with its own nonce, and count confirmed, missing and duplicated ones. Example: --count 500")]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=200,
+                           help="Events in flight at once with --count (MiniStack drops async events it throttles, so keep S3 low). Example: --concurrency 20")]
+SemanticsOpt = Annotated[bool, typer.Option("--semantics", help="Prove each invocation type's retry, batching and ordering semantics on a probe stack, one row per property. Example: trig check all --semantics")]
+KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep the probe stacks to read their logs; remove them with `trig destroy TRIGGER --probes`. Example: trig check s3 --semantics --keep")]
+JunitOpt = Annotated[Optional[Path], typer.Option("--junit", help="Also write JUnit XML: a test case per trigger (per property with --semantics). Example: --junit reports/trig.xml")]
+
+
+def print_results(results: list[stack.CheckResult]) -> None:
+    typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'VERDICT':<8} {'SECONDS':>7}  DETAIL")
+    for r in results:
+        typer.echo(f"{r.trigger:<10} {r.invocation:<13} {'ok' if r.ok else 'FAILED':<8} {r.seconds:>7.2f}  {r.detail}")
+        if not r.ok:
+            for line in r.seen:
+                typer.echo(f"{'':<42}seen: {line}")
+
+
+def _print_rows(rows: list[semantics.Row]) -> None:
+    typer.echo(f"{'TRIGGER':<8} {'INVOCATION':<13} {'PROPERTY':<34} VERDICT")
+    for r in rows:
+        typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<34} {r.verdict}")
+        typer.echo(f"{'':<9}expected: {r.expected}")
+        typer.echo(f"{'':<9}observed: {r.observed}")
+
+
+def _print_load_results(results: list[LoadResult]) -> None:
+    typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'FIRED':>6} {'CONFIRMED':>9} {'MISSING':>7} {'DUPLICATED':>10} {'SECONDS':>8}")
+    for r in results:
+        typer.echo(f"{r.trigger:<10} {r.invocation:<13} {r.fired:>6} {r.confirmed:>9} {r.missing:>7} {r.duplicated:>10} {r.seconds:>8.2f}")
+        if r.missing_examples:
+            typer.echo(f"{'':<10} missing nonces, first ones: {', '.join(r.missing_examples)}")
+
+
+@reports_errors
+def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
+          count: CountOpt = None, concurrency: ConcurrencyOpt = 4, semantics_: SemanticsOpt = False,
+          json_: JsonOpt = False, junit: JunitOpt = None, set_: SetOpt = None, keep: KeepOpt = False,
+          endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None,
+          region: RegionOpt = None, account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+    """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --timeout 60
+
+    With --count, fire many and account for each (example: trig check api --count 500 --concurrency 20);
+    with --semantics, prove each type's invocation semantics instead (example: trig check all --semantics).
+    --json prints the result as one JSON document; --junit FILE also writes JUnit XML for CI
+    (example: trig check all --json --junit trig.xml).
+    """
+    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
+    if semantics_:
+        rows = semantics.check_semantics(settings, triggers or [], parse_set_options(set_ or []), timeout,
+                                         keep=keep, progress=progress)
+        document, cases = reports.semantics_document(rows), reports.semantics_cases(rows)
+        ok = document["ok"]
+        if not json_:
+            _print_rows(rows)
+    elif set_ or keep:
+        raise UsageError("--set and --keep go with --semantics: add --semantics or drop them.")
+    elif count is not None:
+        load_results = stack.load_check_triggers(settings, triggers, count, concurrency, timeout, progress=progress)
+        document, cases = reports.load_document(load_results), reports.load_cases(load_results)
+        ok = document["ok"]
+        if not json_:
+            _print_load_results(load_results)
+    else:
+        results = stack.check_triggers(settings, triggers, timeout, progress=progress)
+        document, cases = reports.check_document(results), reports.check_cases(results)
+        ok = document["ok"]
+        if not json_:
+            print_results(results)
+    if json_:
+        echo_json(document)
+    if junit is not None:
+        reports.write_junit(junit, f"trig check ({document['mode']})", cases)
+        progress(f"wrote {junit}")
+    if not ok:
+        raise typer.Exit(code=1)

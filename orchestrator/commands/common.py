@@ -1,0 +1,68 @@
+"""What every command shares: option types, the error boundary, settings, progress and JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from orchestrator.errors import TrigError
+from orchestrator.feedback import Feedback
+from orchestrator.settings import Settings, resolve_settings
+
+# Flags beat TRIG_* variables beat the config file beat defaults: resolve_settings reads the
+# environment itself (not Typer), so that `trig config` can say where each value came from.
+EndpointOpt = Annotated[Optional[str], typer.Option("--endpoint", help="Emulator URL; env TRIG_ENDPOINT, config `endpoint` (default: the one `trig up` started, else http://localhost:4566). Example: --endpoint http://127.0.0.1:4566")]
+PluginDirOpt = Annotated[Optional[str], typer.Option("--plugin-dir", help="Provider mirror folder; trig writes its own Terraform CLI config to use it; env TRIG_PLUGIN_DIR, config `plugin_dir`. Example: --plugin-dir /opt/tf-plugins")]
+TerraformBinOpt = Annotated[Optional[str], typer.Option("--terraform-bin", help="Terraform or OpenTofu binary to run; env TRIG_TERRAFORM, config `terraform_bin` (default: terraform). Example: --terraform-bin tofu")]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS region the emulator serves; env TRIG_REGION, config `region` (default: us-east-1). Example: --region eu-west-1")]
+AccountOpt = Annotated[Optional[str], typer.Option("--account", help="12-digit emulator account (the fake access key); env TRIG_ACCOUNT, config `account` (default: 000000000000). Example: --account 123456789012")]
+AllowRemoteOpt = Annotated[bool, typer.Option("--allow-remote", envvar="TRIG_ALLOW_REMOTE",
+                           help="Accept an endpoint that is not a loopback address. Example: --endpoint http://10.0.0.5:4566 --allow-remote")]
+TriggersArg = Annotated[list[str], typer.Argument(help="Triggers: api, s3, kinesis or all. Example: trig apply api s3")]
+OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(help="Triggers to check (default: every applied one). Example: trig check api kinesis")]
+TriggerArg = Annotated[str, typer.Argument(help="One trigger: api, s3 or kinesis. Example: trig logs kinesis")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE; beats the config file's [tool.trig.set]. Example: --set greeting=hi")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for each event's confirmation. Example: --timeout 60")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else there (progress goes to stderr). Example: trig status --json")]
+
+FEEDBACK = Feedback()
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn a TrigError into one line on stderr and its exit code, with no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TrigError as exc:
+            typer.echo(f"trig: error: {exc}", err=True)
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("trig: interrupted; Terraform's state is saved and unlocked.", err=True)
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+def settings_from(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None,
+                  allow_remote: bool = False, region: str | None = None, account: str | None = None) -> Settings:
+    return resolve_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
+                            allow_remote=allow_remote, region=region, account=account)
+
+
+# The progress callback the logic gets: lines on stderr, spinners on a terminal (--quiet: nothing).
+progress = FEEDBACK
+
+
+def echo_json(document: object) -> None:
+    typer.echo(json.dumps(document, indent=2, default=str))
+
+
+def path_text(path: Path | None) -> str:
+    return str(path) if path is not None else "none"

@@ -1,0 +1,68 @@
+"""logs and fire: a trigger's function logs, and one event of the user's choosing through it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from orchestrator import fire as firing
+from orchestrator import tail
+from orchestrator.commands.common import (
+    AccountOpt, AllowRemoteOpt, EndpointOpt, RegionOpt, TimeoutOpt, TriggerArg, progress, reports_errors, settings_from,
+)
+from orchestrator.errors import TrigError
+from orchestrator.render import parse_set_options
+from orchestrator.triggers.base import UserEvent
+
+SinceOpt = Annotated[str, typer.Option("--since", help="How far back to start: 30s, 10m, 2h, 1d (default 10m). Example: --since 1h")]
+FollowOpt = Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines as they arrive, until Ctrl-C. Example: trig logs kinesis --follow")]
+DataOpt = Annotated[Optional[str], typer.Option("--data", help="The event's body: the object's content for s3, the record's data for kinesis. Example: --data 'hello world'")]
+FileOpt = Annotated[Optional[Path], typer.Option("--file", help="Read the event's body from this file instead of --data. Example: --file sample.txt")]
+KeyOpt = Annotated[Optional[str], typer.Option("--key", help="The object key for s3, the partition key for kinesis. Example: --key hello.txt")]
+QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", help="A query parameter for api, NAME=VALUE, repeatable. Example: --query name=lambda")]
+
+
+@reports_errors
+def logs(trigger: TriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False, endpoint: EndpointOpt = None,
+         region: RegionOpt = None, account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+    """Print the trigger's function log lines from CloudWatch Logs, like `aws logs tail`. Example: trig logs kinesis --since 1h --follow"""
+    settings = settings_from(endpoint, allow_remote=allow_remote, region=region, account=account)
+    seconds = tail.parse_duration(since)
+    try:
+        tail.tail_logs(settings, trigger, seconds, follow, lambda event: typer.echo(tail.format_event(event)))
+    except KeyboardInterrupt:
+        raise typer.Exit(code=0) from None  # the way to end --follow, not an error
+
+
+@reports_errors
+def fire(trigger: TriggerArg, data: DataOpt = None, file: FileOpt = None, key: KeyOpt = None, query: QueryOpt = None,
+         timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None, region: RegionOpt = None, account: AccountOpt = None,
+         allow_remote: AllowRemoteOpt = False) -> None:
+    """Send one event of your choosing through a real trigger and print what came back. Example: trig fire s3 --key hello.txt
+
+    api prints the HTTP status and body (example: trig fire api --query name=lambda); s3 and kinesis
+    print the service's receipt (request id, sequence number) and the log lines of the invocation
+    the event caused (example: trig fire kinesis --data hello).
+    """
+    settings = settings_from(endpoint, allow_remote=allow_remote, region=region, account=account)
+    event = UserEvent(data=firing.read_event_body(data, file), key=key, query=parse_set_options(query or [], option="--query"))
+    result = firing.fire_event(settings, trigger, event, timeout, progress=progress)
+    sent = result.sent
+    for name, value in sent.receipt.items():
+        typer.echo(f"{name}: {value}")
+    if sent.status is not None:
+        typer.echo(f"HTTP {sent.status}")
+        typer.echo(sent.body or "")
+    if sent.note:
+        progress(f"note: {sent.note}")
+    for invocation in result.invocations:
+        typer.echo(f"--- invocation {invocation.request_id} ({invocation.stream})")
+        for line in invocation.lines:
+            typer.echo(line)
+    if result.waited and not result.invocations:
+        raise TrigError(f"no invocation of {trigger}'s function logged this event within {timeout:.0f} s: "
+                        f"see `trig logs {trigger}`, or pass a longer --timeout.")
+    if not result.ok:
+        raise typer.Exit(code=1)

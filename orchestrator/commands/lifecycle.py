@@ -1,0 +1,102 @@
+"""up, down, status and config: the engine trig talks to and the settings it uses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from orchestrator import emulator, engines, stack
+from orchestrator.commands.common import (
+    AccountOpt, AllowRemoteOpt, EndpointOpt, JsonOpt, PluginDirOpt, RegionOpt, TerraformBinOpt, echo_json,
+    path_text, progress, reports_errors, settings_from,
+)
+from orchestrator.errors import TrigError, UsageError
+from orchestrator.terraform import TerraformAdapter
+
+PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566). Example: --port 4599")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="Engine to start: ministack (embedded, no Docker) or localstack (its CLI, Docker and LOCALSTACK_AUTH_TOKEN). Example: --engine localstack")]
+
+
+@reports_errors
+def up(port: PortOpt = None, engine: EngineOpt = engines.MINISTACK) -> None:
+    """Start an emulator in the background on 127.0.0.1 and print its endpoint. Example: trig up --port 4566"""
+    if engine not in engines.ENGINES:
+        raise UsageError(f"--engine {engine!r} is not one of {', '.join(engines.ENGINES)}.")
+    settings = settings_from()
+    if engine == engines.LOCALSTACK:
+        endpoint = engines.start_localstack(settings.home, port or emulator.DEFAULT_PORT)
+        progress("started LocalStack")
+        typer.echo(endpoint)
+        return
+    record, started = emulator.start(settings.home, port)
+    progress("started MiniStack" if started else "MiniStack already running")
+    typer.echo(record.endpoint)
+
+
+@reports_errors
+def down() -> None:
+    """Stop the emulator `trig up` started (MiniStack or LocalStack). Example: trig down"""
+    settings = settings_from()
+    if engines.recorded_engine(settings.home) == engines.LOCALSTACK:
+        engines.stop_localstack(settings.home)
+        typer.echo("stopped")
+        return
+    stopped = emulator.stop(settings.home)
+    typer.echo("stopped" if stopped else "no emulator started by trig is running")
+
+
+def _terraform_version(settings) -> str:
+    try:
+        return TerraformAdapter(settings).check_version()
+    except TrigError as exc:
+        return f"unusable: {exc}"
+
+
+@reports_errors
+def status(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
+           terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
+           allow_remote: AllowRemoteOpt = False) -> None:
+    """Show the endpoint, the engine answering there, its health and the applied triggers. Example: trig status --json"""
+    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
+    engine = engines.detect_engine(settings.endpoint)
+    info = emulator.health(settings.endpoint) if engine.name != engines.NONE else None
+    applied = stack.applied_triggers(settings)
+    terraform = _terraform_version(settings)
+    if json_:
+        echo_json({"endpoint": settings.endpoint, "endpoint_source": settings.sources.get("endpoint", ""),
+                   "healthy": info is not None, "engine": engine.as_dict(), "applied": applied,
+                   "terraform": terraform, "region": settings.region, "account": settings.account_id})
+        return
+    typer.echo(f"endpoint: {settings.endpoint}")
+    typer.echo(f"health:   {'healthy (version ' + str(info.get('version', '?')) + ')' if info is not None else 'not answering'}")
+    typer.echo(f"engine:   {engine.describe()}")
+    typer.echo(f"applied:  {', '.join(applied) if applied else 'none'}")
+    typer.echo(f"terraform: {terraform}")
+
+
+@reports_errors
+def config(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
+           terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
+           allow_remote: AllowRemoteOpt = False) -> None:
+    """Show each effective setting and where it came from: flag, env, config file or default. Example: trig config --json
+
+    The config file is the nearest trig.toml or pyproject.toml with [tool.trig], from the
+    current folder upwards (or TRIG_CONFIG), with keys endpoint, region, plugin_dir,
+    terraform_bin, account and a [tool.trig.set] table of default --set values.
+    """
+    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
+    values = {"endpoint": settings.endpoint, "region": settings.region, "plugin_dir": path_text(settings.plugin_dir),
+              "terraform_bin": settings.terraform_bin, "account": settings.account_id}
+    source = f"config {settings.config_file}"
+    if json_:
+        echo_json({"config_file": path_text(settings.config_file), "home": str(settings.home),
+                   "settings": {k: {"value": v, "source": settings.sources[k]} for k, v in values.items()},
+                   "set": {k: {"value": v, "source": source} for k, v in settings.default_sets.items()}})
+        return
+    typer.echo(f"{'config file':<14} {path_text(settings.config_file)}")
+    typer.echo(f"{'home':<14} {settings.home}")
+    for key, value in values.items():
+        typer.echo(f"{key:<14} {value:<40} ({settings.sources[key]})")
+    for key, value in settings.default_sets.items():
+        typer.echo(f"{'set ' + key:<14} {value:<40} ({source})")

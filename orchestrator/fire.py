@@ -1,0 +1,106 @@
+"""`trig fire`: one event of the user's choosing through a real trigger, and what came back.
+
+For a synchronous trigger what comes back is the HTTP answer. For the others it is
+the service's receipt and the log lines of the invocation the event caused: the
+function's log group is read from the moment of sending, split into invocations
+(START ... END, REPORT) and those whose lines carry the event's marker are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from orchestrator.errors import TrigError, UsageError
+from orchestrator.logwatch import LogEvent
+from orchestrator.progress import Progress, step
+from orchestrator.settings import Settings
+from orchestrator.tail import applied_target
+from orchestrator.triggers import REGISTRY
+from orchestrator.triggers.base import Sent, UserEvent, now_ms, wait_for_lines
+
+_REQUEST_LINE = re.compile(r"^(START|END|REPORT) RequestId: (\S+)")
+
+
+@dataclass
+class Invocation:
+    """The log lines of one invocation of the function, from START to REPORT."""
+
+    request_id: str
+    stream: str
+    first_timestamp: int
+    lines: list[str] = field(default_factory=list)
+    complete: bool = False
+
+
+@dataclass(frozen=True)
+class FireResult:
+    trigger: str
+    invocation: str
+    sent: Sent
+    invocations: list[Invocation]
+    waited: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when the event produced what it should: an HTTP answer, or the invocation's log lines."""
+        if self.sent.status is not None:
+            return 200 <= self.sent.status < 300
+        return not self.sent.expects_logs or bool(self.invocations)
+
+
+def group_invocations(events: list[LogEvent]) -> list[Invocation]:
+    """Split log events into invocations: per stream, lines between START and END, then REPORT."""
+    by_id: dict[str, Invocation] = {}
+    current: dict[str, Invocation] = {}
+    for event in sorted(events, key=lambda e: e.timestamp):
+        match = _REQUEST_LINE.match(event.message)
+        if match and match.group(1) == "START":
+            invocation = Invocation(match.group(2), event.stream, event.timestamp, [event.message])
+            by_id[invocation.request_id] = current[event.stream] = invocation
+        elif match:
+            invocation = by_id.get(match.group(2))
+            if invocation is not None:
+                invocation.lines.append(event.message)
+                invocation.complete = invocation.complete or match.group(1) == "END"
+            if match.group(1) == "END":
+                current.pop(event.stream, None)
+        elif event.stream in current:
+            current[event.stream].lines.append(event.message)
+    return sorted(by_id.values(), key=lambda i: i.first_timestamp)
+
+
+def _matching(events: list[LogEvent], marker: str | None) -> list[Invocation]:
+    return [i for i in group_invocations(events)
+            if i.complete and (marker is None or any(line.endswith(marker) for line in i.lines))]
+
+
+def read_event_body(data: str | None, file: Path | None) -> bytes | None:
+    """The event's body from --data or --file (not both)."""
+    if data is not None and file is not None:
+        raise UsageError("pass --data or --file, not both.")
+    if file is None:
+        return data.encode() if data is not None else None
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read --file {file}: {exc.strerror}.") from None
+
+
+def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, progress: Progress = lambda m: None) -> FireResult:
+    """Send the event through the applied trigger; for an asynchronous or stream one, wait for its invocation's lines."""
+    target = applied_target(settings, name)
+    trigger = REGISTRY[name]
+    started = now_ms()
+    try:
+        sent = trigger.send_event(target, event)
+    except (ClientError, BotoCoreError) as exc:
+        raise TrigError(f"sending the event through {name} failed: {exc}") from None
+    if not sent.expects_logs:
+        return FireResult(name, trigger.invocation, sent, [], False)
+    with step(progress, f"{name}: waiting for the invocation's log lines"):
+        _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
+    return FireResult(name, trigger.invocation, sent, _matching(events, sent.marker), True)

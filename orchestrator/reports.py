@@ -1,0 +1,97 @@
+"""Results for machines: one JSON document per command, and JUnit XML for CI systems to display."""
+
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestrator.errors import UsageError
+from orchestrator.load import LoadResult
+from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, Row
+from orchestrator.stack import CheckResult
+
+
+def check_document(results: list[CheckResult]) -> dict:
+    """`trig check --json`: the table's rows, with what was seen when one failed."""
+    return {
+        "mode": "wiring",
+        "ok": all(r.ok for r in results),
+        "results": [{**dataclasses.asdict(r), "verdict": "ok" if r.ok else "FAILED", "seen": list(r.seen)}
+                    for r in results],
+    }
+
+
+def load_document(results: list[LoadResult]) -> dict:
+    """`trig check --count N --json`: per trigger, fired, confirmed, missing and duplicated events."""
+    return {"mode": "load", "ok": all(r.ok for r in results),
+            "results": [{**dataclasses.asdict(r), "ok": r.ok} for r in results]}
+
+
+def semantics_document(rows: list[Row]) -> dict:
+    """`trig check --semantics --json`: one row per property (the key `rows` as before, plus mode and ok)."""
+    return {"mode": "semantics", "ok": not any(r.verdict == FAIL for r in rows),
+            "rows": [dataclasses.asdict(r) for r in rows]}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One JUnit test case: failure and skipped carry a message, text carries the detail."""
+
+    classname: str
+    name: str
+    seconds: float = 0.0
+    failure: str | None = None
+    skipped: str | None = None
+    text: str = ""
+
+
+def check_cases(results: list[CheckResult]) -> list[Case]:
+    return [Case(f"trig.check.{r.invocation}", r.trigger, r.seconds,
+                 failure=None if r.ok else r.detail, text="\n".join([r.detail, *r.seen])) for r in results]
+
+
+def load_cases(results: list[LoadResult]) -> list[Case]:
+    cases = []
+    for r in results:
+        summary = (f"fired {r.fired}, confirmed {r.confirmed}, missing {r.missing}, duplicated {r.duplicated}"
+                   + (f"; missing nonces, first ones: {', '.join(r.missing_examples)}" if r.missing_examples else ""))
+        cases.append(Case(f"trig.load.{r.invocation}", r.trigger, r.seconds,
+                          failure=None if r.ok else summary, text=summary))
+    return cases
+
+
+def semantics_cases(rows: list[Row]) -> list[Case]:
+    """One case per property; `not modelled` is skipped, as the engine did not act on the setting."""
+    return [Case(f"trig.semantics.{r.trigger}", r.property,
+                 failure=f"expected {r.expected}; observed {r.observed}" if r.verdict == FAIL else None,
+                 skipped=f"not modelled: {r.observed}" if r.verdict == NOT_MODELLED else None,
+                 text=f"expected: {r.expected}\nobserved: {r.observed}") for r in rows]
+
+
+def junit_xml(suite: str, cases: list[Case]) -> str:
+    """A JUnit XML document with one test suite holding the cases."""
+    root = ET.Element("testsuites", name="trig")
+    element = ET.SubElement(root, "testsuite", name=suite, tests=str(len(cases)),
+                            failures=str(sum(c.failure is not None for c in cases)), errors="0",
+                            skipped=str(sum(c.skipped is not None for c in cases)),
+                            time=f"{sum(c.seconds for c in cases):.2f}")
+    for case in cases:
+        node = ET.SubElement(element, "testcase", classname=case.classname, name=case.name, time=f"{case.seconds:.2f}")
+        if case.failure is not None:
+            ET.SubElement(node, "failure", message=case.failure, type="NotConfirmed").text = case.text
+        elif case.skipped is not None:
+            ET.SubElement(node, "skipped", message=case.skipped)
+        else:
+            ET.SubElement(node, "system-out").text = case.text
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_junit(path: Path, suite: str, cases: list[Case]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(junit_xml(suite, cases), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}; choose another --junit file.") from None

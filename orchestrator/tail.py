@@ -1,0 +1,68 @@
+"""`trig logs`: a trigger's function log lines, like `aws logs tail`, optionally followed until Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from orchestrator.errors import UsageError
+from orchestrator.logwatch import LogEvent, read_log_events
+from orchestrator.settings import Settings
+from orchestrator.terraform import TerraformAdapter
+from orchestrator.triggers import REGISTRY
+from orchestrator.triggers.base import Target, now_ms
+
+_DURATION = re.compile(r"^(\d+)([smhdw]?)$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration such as 30s, 10m, 2h, 1d or 1w (a bare number is seconds)."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise UsageError(f"--since {text!r} is not a duration: write it as 30s, 10m, 2h or 1d.")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def applied_target(settings: Settings, name: str) -> Target:
+    """The applied trigger called name, from its Terraform outputs; refused when unknown or not applied."""
+    if name not in REGISTRY:
+        raise UsageError(f"unknown trigger {name!r}: choose from {', '.join(REGISTRY)}.")
+    outputs = TerraformAdapter(settings).outputs(name)
+    if not outputs:
+        raise UsageError(f"{name} is not applied: run `trig apply {name}` first.")
+    return Target(settings, outputs)
+
+
+def format_event(event: LogEvent) -> str:
+    """One line as `aws logs tail` prints it: UTC time, stream, message."""
+    stamp = datetime.fromtimestamp(event.timestamp / 1000, tz=timezone.utc).isoformat(timespec="milliseconds")
+    return f"{stamp.replace('+00:00', 'Z')} {event.stream} {event.message}"
+
+
+def tail_logs(settings: Settings, name: str, since_seconds: float, follow: bool, emit: Callable[[LogEvent], None],
+              poll_seconds: float = 1.0, should_stop: Callable[[], bool] = lambda: False) -> int:
+    """Emit the function's log events from since_seconds ago (every page); with follow, keep polling for new ones.
+
+    Returns how many events were emitted. Following ends on Ctrl-C (KeyboardInterrupt) or when should_stop() holds.
+    """
+    target = applied_target(settings, name)
+    logs = target.client("logs")
+    start = now_ms() - int(since_seconds * 1000)
+    seen: set[tuple] = set()
+    emitted = 0
+    while True:
+        for event in sorted(read_log_events(logs, target.log_group, start), key=lambda e: (e.timestamp, e.event_id)):
+            key = (event.event_id or None, event.timestamp, event.stream, event.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            emit(event)
+            emitted += 1
+            start = max(start, event.timestamp)
+        seen = {k for k in seen if k[1] >= start}  # older events are never read again
+        if not follow or should_stop():
+            return emitted
+        time.sleep(poll_seconds)

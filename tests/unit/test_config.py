@@ -1,0 +1,82 @@
+"""Settings resolution: flag beats TRIG_* environment beats config file beats default, with each source named."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestrator.errors import UsageError
+from orchestrator.settings import find_config_file, resolve_settings
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in ("TRIG_ENDPOINT", "TRIG_REGION", "TRIG_PLUGIN_DIR", "TRIG_TERRAFORM", "TRIG_ACCOUNT", "TRIG_CONFIG",
+                 "TRIG_ALLOW_REMOTE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRIG_HOME", str(tmp_path / "home"))  # no emulator record there
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
+
+
+def write_pyproject(folder, body: str):
+    (folder / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.trig]\n' + body)
+
+
+def test_each_setting_takes_the_first_of_flag_env_config_default(clean_env, tmp_path):
+    mirror_config, mirror_env = tmp_path / "mirror-config", tmp_path / "mirror-env"
+    mirror_config.mkdir()
+    mirror_env.mkdir()
+    write_pyproject(tmp_path, 'endpoint = "http://127.0.0.1:4000"\nregion = "eu-west-1"\n'
+                              'plugin_dir = "mirror-config"\nterraform_bin = "tofu"\n'
+                              '[tool.trig.set]\ngreeting = "hi"\n"api.timeout" = 20\n')
+    clean_env.setenv("TRIG_REGION", "ap-south-1")
+    clean_env.setenv("TRIG_PLUGIN_DIR", str(mirror_env))
+    clean_env.setenv("TRIG_TERRAFORM", "terraform-env")
+    settings = resolve_settings(terraform_bin="terraform-flag")
+    config = f"config {tmp_path / 'pyproject.toml'}"
+    assert (settings.terraform_bin, settings.sources["terraform_bin"]) == ("terraform-flag", "flag")
+    assert (settings.region, settings.sources["region"]) == ("ap-south-1", "env TRIG_REGION")
+    assert (settings.plugin_dir, settings.sources["plugin_dir"]) == (mirror_env.resolve(), "env TRIG_PLUGIN_DIR")
+    assert (settings.endpoint, settings.sources["endpoint"]) == ("http://127.0.0.1:4000", config)
+    assert (settings.account_id, settings.sources["account"]) == ("000000000000", "default")
+    assert settings.default_sets == {"greeting": "hi", "api.timeout": "20"}
+    assert settings.config_file == tmp_path / "pyproject.toml"
+
+
+def test_config_plugin_dir_is_relative_to_the_file_and_found_from_a_subfolder(clean_env, tmp_path):
+    (tmp_path / "mirror").mkdir()
+    write_pyproject(tmp_path, 'plugin_dir = "mirror"\n')
+    (tmp_path / "src" / "deep").mkdir(parents=True)
+    clean_env.chdir(tmp_path / "src" / "deep")
+    settings = resolve_settings()
+    assert settings.plugin_dir == (tmp_path / "mirror").resolve()
+    assert settings.sources["plugin_dir"] == f"config {tmp_path / 'pyproject.toml'}"
+
+
+def test_trig_toml_has_top_level_keys_and_beats_a_pyproject_beside_it(clean_env, tmp_path):
+    write_pyproject(tmp_path, 'region = "eu-west-1"\n')
+    (tmp_path / "trig.toml").write_text('region = "eu-north-1"\naccount = "123456789012"\n[set]\nstream = "s"\n')
+    settings = resolve_settings()
+    assert (settings.region, settings.account_id) == ("eu-north-1", "123456789012")
+    assert settings.default_sets == {"stream": "s"}
+
+
+def test_pyproject_without_tool_trig_is_not_a_config_file(clean_env, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    assert find_config_file() is None
+    assert resolve_settings().sources["region"] == "default"
+
+
+def test_unknown_key_and_bad_toml_are_one_line_errors(clean_env, tmp_path):
+    (tmp_path / "trig.toml").write_text('regoin = "eu-west-1"\n')
+    with pytest.raises(UsageError, match="unknown key 'regoin'; known keys are endpoint, region"):
+        resolve_settings()
+    (tmp_path / "trig.toml").write_text('region = \n')
+    with pytest.raises(UsageError, match="is not valid TOML"):
+        resolve_settings()
+
+
+def test_an_account_from_the_config_file_is_checked_and_its_source_named(clean_env, tmp_path):
+    (tmp_path / "trig.toml").write_text('account = "12345"\n')
+    with pytest.raises(UsageError, match=r"account must be 12 digits, got '12345' \(from config "):
+        resolve_settings()
