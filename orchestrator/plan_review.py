@@ -5,16 +5,13 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.plan_summary import RENDERERS, TriggerPlan, detailed_exit_code, summarize_plan  # noqa: F401 (for the CLI)
-from orchestrator.settings import Settings
 from orchestrator.progress import step
-from orchestrator.stack import check_set_names, init_terraform, merge_config_sets, require_emulator, write_tfvars
-from orchestrator.terraform import TerraformAdapter
-from orchestrator.triggers import select_triggers
+from orchestrator.settings import Settings
+from orchestrator.stack import for_each_trigger, prepare_triggers
 from orchestrator.triggers.base import Trigger
 
 log = logging.getLogger(__name__)
@@ -27,14 +24,7 @@ def plan_file(settings: Settings, trigger: Trigger) -> Path:
 
 def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=log.info) -> list[TriggerPlan]:
     """Plan the named triggers into saved plans (in parallel: their states are separate) and summarise each."""
-    triggers = select_triggers(names)
-    check_set_names(triggers, sets)
-    sets = merge_config_sets(settings, triggers, sets)
-    var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
-    require_emulator(settings)
-    terraform = TerraformAdapter(settings)
-    if init_terraform(terraform, progress):
-        progress("initialised Terraform")
+    triggers, var_files, terraform = prepare_triggers(settings, names, sets, progress)
     progress(f"planning {', '.join(var_files)} at {settings.endpoint}")
 
     def plan_one(trigger: Trigger) -> TriggerPlan:
@@ -43,9 +33,7 @@ def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
             terraform.plan_to_file(trigger.name, var_files[trigger.name], saved)
         return summarize_plan(trigger.name, terraform.show_plan(trigger.name, saved))
 
-    with ThreadPoolExecutor(max_workers=len(triggers)) as pool:
-        futures = [pool.submit(plan_one, t) for t in triggers]
-    return [f.result() for f in futures]
+    return for_each_trigger(triggers, plan_one)
 
 
 def render_plans(plans: list[TriggerPlan], output_format: str) -> str:

@@ -118,7 +118,7 @@ def trigger_lock(settings: Settings, trigger: Trigger) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _for_each(triggers: list[Trigger], work) -> list:
+def for_each_trigger(triggers: list[Trigger], work) -> list:
     """Run work(trigger) for every trigger in parallel (their states are separate); raise the first error."""
     with ThreadPoolExecutor(max_workers=max(1, len(triggers))) as pool:
         futures = [pool.submit(work, t) for t in triggers]
@@ -147,6 +147,21 @@ def init_terraform(terraform: TerraformAdapter, progress=_quiet) -> bool:
         return terraform.ensure_init()
 
 
+def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
+                     progress=_quiet) -> tuple[list[Trigger], dict[str, Path], TerraformAdapter]:
+    """What apply and plan both do first: check the request, render the tfvars, find the emulator, init."""
+    triggers = select_triggers(names)
+    check_set_names(triggers, sets)
+    sets = merge_config_sets(settings, triggers, sets)
+    check_endpoint_coverage(settings.env_dir)  # before anything is written or started
+    var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
+    require_emulator(settings)
+    terraform = TerraformAdapter(settings)
+    if init_terraform(terraform, progress):
+        progress("initialised Terraform")
+    return triggers, var_files, terraform
+
+
 def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, terraform: TerraformAdapter) -> bool:
     """True when the inputs are those of the last successful apply and the resources are still in the emulator."""
     if recorded_fingerprint(settings, trigger.name) != input_fingerprint(settings, var_file):
@@ -166,15 +181,7 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     are still in the emulator, is not handed to Terraform again unless refresh is set
     (drift made behind trig's back is then found by `trig plan` and repaired with --refresh).
     """
-    triggers = select_triggers(names)
-    check_set_names(triggers, sets)
-    sets = merge_config_sets(settings, triggers, sets)
-    check_endpoint_coverage(settings.env_dir)  # before anything is written or started
-    var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
-    require_emulator(settings)
-    terraform = TerraformAdapter(settings)
-    if init_terraform(terraform, progress):
-        progress("initialised Terraform")
+    triggers, var_files, terraform = prepare_triggers(settings, names, sets, progress)
     progress(f"applying {', '.join(var_files)} at {settings.endpoint}")
 
     def apply_one(trigger: Trigger) -> dict[str, int]:
@@ -187,7 +194,7 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
             record_fingerprint(settings, trigger.name, input_fingerprint(settings, var_file))
             return counts
 
-    return dict(zip((t.name for t in triggers), _for_each(triggers, apply_one)))
+    return dict(zip((t.name for t in triggers), for_each_trigger(triggers, apply_one)))
 
 
 def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> list[str]:
@@ -205,7 +212,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
             forget_fingerprint(settings, trigger.name)
             return terraform.destroy(trigger.name, var_files[trigger.name])
 
-    _for_each(applied, destroy_one)
+    for_each_trigger(applied, destroy_one)
     return [t.name for t in applied]
 
 
@@ -262,7 +269,7 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float, 
         with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation"):
             return check_trigger(settings, trigger, outputs[trigger.name], timeout)
 
-    return _for_each(triggers, check_one)
+    return for_each_trigger(triggers, check_one)
 
 
 def load_check_triggers(settings: Settings, names: list[str] | None, count: int, concurrency: int,
@@ -274,4 +281,4 @@ def load_check_triggers(settings: Settings, names: list[str] | None, count: int,
         with step(progress, f"{trigger.name}: firing {count} events and accounting for each"):
             return load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
 
-    return _for_each(triggers, load_one)
+    return for_each_trigger(triggers, load_one)
