@@ -17,6 +17,7 @@ from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult
 from orchestrator.render import parse_set_options
 from orchestrator.settings import Settings, resolve_settings
+from orchestrator.triggers import REGISTRY
 
 app = typer.Typer(
     help="Apply AWS Lambda trigger wiring with Terraform on a local emulator, and prove it works.",
@@ -25,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-TriggersArg = Annotated[list[str], typer.Argument(help="Triggers: api, s3, kinesis or all. Example: trig apply api s3")]
+TriggersArg = Annotated[list[str], typer.Argument(help=f"Triggers: {', '.join(REGISTRY)} or all. Example: trig apply api s3")]
 OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(help="Triggers to check (default: every applied one).")]
 EndpointOpt = Annotated[Optional[str], typer.Option("--endpoint", envvar="TRIG_ENDPOINT", show_envvar=True,
                         help="Emulator URL (default: the one `trig up` started, else http://localhost:4566).")]

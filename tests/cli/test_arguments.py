@@ -1,6 +1,7 @@
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
+from orchestrator.triggers import REGISTRY
 
 runner = CliRunner()
 
@@ -10,9 +11,10 @@ def invoke(*args, **env):
 
 
 def test_unknown_trigger_is_one_line_and_exit_2():
-    result = invoke("apply", "sns")
+    result = invoke("apply", "lambda")
     assert result.exit_code == 2, result.output
-    assert result.output.strip().splitlines() == ["trig: error: unknown trigger 'sns': choose from api, s3, kinesis or all."]
+    assert result.output.strip().splitlines() == [
+        f"trig: error: unknown trigger 'lambda': choose from {', '.join(REGISTRY)} or all."]
 
 
 def test_set_without_equals_is_refused():

@@ -11,8 +11,8 @@ def test_all_selects_every_trigger_in_registry_order():
 
 
 def test_unknown_trigger_lists_the_known_ones():
-    with pytest.raises(UsageError, match="unknown trigger 'sns': choose from api, s3, kinesis or all"):
-        select_triggers(["sns"])
+    with pytest.raises(UsageError, match=f"unknown trigger 'lambda': choose from {', '.join(REGISTRY)} or all"):
+        select_triggers(["lambda"])
 
 
 def test_defaults_are_the_walkthrough_names():
