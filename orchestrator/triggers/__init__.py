@@ -7,8 +7,9 @@ from orchestrator.triggers.api import ApiTrigger
 from orchestrator.triggers.base import Trigger
 from orchestrator.triggers.kinesis import KinesisTrigger
 from orchestrator.triggers.s3 import S3Trigger
+from orchestrator.triggers.sns import SnsTrigger
 
-REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger())}
+REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger(), SnsTrigger())}
 
 
 def select_triggers(names: list[str]) -> list[Trigger]:

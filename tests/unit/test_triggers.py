@@ -6,7 +6,7 @@ from orchestrator.triggers import REGISTRY, select_triggers
 
 
 def test_all_selects_every_trigger_in_registry_order():
-    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis"]
+    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis", "sns"]
     assert [t.name for t in select_triggers(["kinesis", "api", "api"])] == ["api", "kinesis"]
 
 
@@ -20,6 +20,7 @@ def test_defaults_are_the_walkthrough_names():
     assert REGISTRY["api"].defaults["api_name"] == "API Gateway Test"
     assert REGISTRY["s3"].defaults["bucket"] == "test-bucket"
     assert REGISTRY["kinesis"].defaults["stream"] == "lambda-test"
+    assert REGISTRY["sns"].defaults["topic"] == "lambda-test-topic"
 
 
 def test_set_applies_to_triggers_that_know_the_name_and_scoped_names_to_one():
