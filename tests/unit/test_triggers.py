@@ -6,7 +6,7 @@ from orchestrator.triggers import REGISTRY, select_triggers
 
 
 def test_all_selects_every_trigger_in_registry_order():
-    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis", "sns"]
+    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis", "sns", "schedule"]
     assert [t.name for t in select_triggers(["kinesis", "api", "api"])] == ["api", "kinesis"]
 
 
@@ -21,6 +21,16 @@ def test_defaults_are_the_walkthrough_names():
     assert REGISTRY["s3"].defaults["bucket"] == "test-bucket"
     assert REGISTRY["kinesis"].defaults["stream"] == "lambda-test"
     assert REGISTRY["sns"].defaults["topic"] == "lambda-test-topic"
+    assert REGISTRY["schedule"].defaults["schedule_expression"] == "rate(1 minute)"
+
+
+def test_schedule_periods_come_from_rate_expressions():
+    from orchestrator.triggers.schedule import rate_seconds
+
+    assert rate_seconds("rate(1 minute)") == 60
+    assert rate_seconds("rate(5 minutes)") == 300
+    assert rate_seconds("rate(2 hours)") == 7200
+    assert rate_seconds("cron(0 12 * * ? *)") is None
 
 
 def test_set_applies_to_triggers_that_know_the_name_and_scoped_names_to_one():
