@@ -10,8 +10,9 @@ from orchestrator.triggers.kinesis import KinesisTrigger
 from orchestrator.triggers.s3 import S3Trigger
 from orchestrator.triggers.schedule import ScheduleTrigger
 from orchestrator.triggers.sns import SnsTrigger
+from orchestrator.triggers.sqs import SqsTrigger
 
-REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger(), SnsTrigger(), ScheduleTrigger(), DynamodbTrigger())}
+REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger(), SnsTrigger(), ScheduleTrigger(), DynamodbTrigger(), SqsTrigger())}
 
 
 def select_triggers(names: list[str]) -> list[Trigger]:

@@ -6,7 +6,7 @@ from orchestrator.triggers import REGISTRY, select_triggers
 
 
 def test_all_selects_every_trigger_in_registry_order():
-    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis", "sns", "schedule", "dynamodb"]
+    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis", "sns", "schedule", "dynamodb", "sqs"]
     assert [t.name for t in select_triggers(["kinesis", "api", "api"])] == ["api", "kinesis"]
 
 
