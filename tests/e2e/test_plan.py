@@ -175,7 +175,10 @@ def test_the_pull_request_script_posts_the_plan_of_a_fresh_account(make_trig, tm
     body = comment["body"]
     assert body == out.read_text()
     assert body.startswith("<!-- trig-plan-review -->\n\n`trig validate`: formatted and valid at 0123456789ab.\n")
-    assert "## trig plan: 3 of 3 triggers with changes" in body
+    # The script plans every registered trigger.
+    assert "## trig plan: 7 of 7 triggers with changes" in body
     assert "### api: 11 to add" in body and "### s3: 7 to add" in body and "### kinesis: 7 to add" in body
+    assert "### sns: 7 to add" in body and "### schedule: 7 to add" in body
+    assert "### dynamodb: 7 to add" in body and "### sqs: 8 to add" in body
     assert "created comment" in result.stderr and "$ trig down" in result.stderr
     assert running_record(trig.home) is None
