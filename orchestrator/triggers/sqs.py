@@ -163,6 +163,6 @@ def _redrive_row(target: Target, max_receive_count: int, nonce: str, timeout: fl
                         SETTLE_SECONDS)
     judged = judge_redrive(count(read_probe_lines(target, start)), max_receive_count, dead_letters.holds(nonce),
                            accepted)
-    return Row("sqs", "poll", "dead-letter queue after max receives",
+    return Row("sqs", "poll", "redrive to the dead-letter queue",
                f"a message whose batch always fails is received maxReceiveCount = {max_receive_count} times, "
                "then moved to the dead-letter queue", judged.observed, judged.verdict, nonce, judged.counts)

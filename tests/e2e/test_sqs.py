@@ -84,7 +84,7 @@ def test_semantics_rows_as_ministack_acts(make_trig):
         assert {prop: row["verdict"] for (_, prop), row in rows.items()} == {
             "batch size honoured": "pass",
             "failing batch retried": "pass",
-            "dead-letter queue after max receives": "pass",
+            "redrive to the dead-letter queue": "pass",
         }, result.stdout
         batch = rows[("sqs", "batch size honoured")]
         lines = probe_lines(trig, "sqs", batch["nonce"])
@@ -92,7 +92,7 @@ def test_semantics_rows_as_ministack_acts(make_trig):
         assert max(batch["counts"]["sizes"]) <= 5 and sum(batch["counts"]["sizes"]) == 12
         retried = rows[("sqs", "failing batch retried")]
         assert retried["counts"]["invocations"] == len(probe_lines(trig, "sqs", retried["nonce"])) == 2
-        dead = rows[("sqs", "dead-letter queue after max receives")]
+        dead = rows[("sqs", "redrive to the dead-letter queue")]
         assert dead["counts"] == {"invocations": 2, "in_dead_letter_queue": True}
         assert len(probe_lines(trig, "sqs", dead["nonce"])) == 2
     finally:
