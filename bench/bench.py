@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark trig against a naive by-hand baseline and the provider's own floor, on one fresh MiniStack.
+"""Benchmark trig on the three seed triggers against a naive by-hand baseline and the provider's own floor, on one fresh MiniStack.
 
 Run from the repository root with the project installed:  .venv/bin/python bench/bench.py [--repeat 3]
 It prints every figure and the ratios, and writes them as JSON (bench/results.json by default).
@@ -76,7 +76,7 @@ class Bench:
 
     def trig_run_all(self) -> float:
         home, account = self.fresh()
-        seconds, _ = self.timed_trig(home, account, "run", "all", "--set", f"bucket=bench-run-{account}")
+        seconds, _ = self.timed_trig(home, account, "run", *TRIGGERS, "--set", f"bucket=bench-run-{account}")
         return seconds
 
     # -- 2. the naive baseline ------------------------------------------------------------
@@ -165,11 +165,11 @@ class Bench:
 
     def applied_stack(self) -> tuple[Path, str]:
         home, account = self.fresh()
-        self.trig(home, account, "apply", "all", "--set", f"bucket=bench-stack-{account}")
+        self.trig(home, account, "apply", *TRIGGERS, "--set", f"bucket=bench-stack-{account}")
         return home, account
 
     def reapply(self, home: Path, account: str) -> float:
-        seconds, result = self.timed_trig(home, account, "apply", "all", "--set", f"bucket=bench-stack-{account}")
+        seconds, result = self.timed_trig(home, account, "apply", *TRIGGERS, "--set", f"bucket=bench-stack-{account}")
         assert "0 added, 0 changed, 0 destroyed" in result.stdout, result.stdout
         return seconds
 
@@ -177,7 +177,7 @@ class Bench:
         per_trigger: dict[str, list[float]] = {name: [] for name in TRIGGERS}
         walls = []
         for _ in range(repeat):
-            seconds, result = self.timed_trig(home, account, "check", "all")
+            seconds, result = self.timed_trig(home, account, "check", *TRIGGERS)
             walls.append(seconds)
             for line in result.stdout.splitlines()[1:]:
                 fields = line.split()

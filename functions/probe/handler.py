@@ -6,7 +6,9 @@ An instruction is `<action>.<nonce>.<id>`, where action is
   raise       raise an error, every time
   fail-K      raise on the first K attempts at this id, then return
 It arrives as the `probe` query parameter (API Gateway), the object key's last
-path segment (S3) or the record's data (Kinesis).
+path segment (S3), the record's data (Kinesis), the message (SNS), the event's
+`detail.probe` (EventBridge), the new image's `probe` attribute (DynamoDB
+Streams) or the message body (SQS).
 
 Attempts are counted in the bucket PROBE_STATE_BUCKET (one object per id), not in
 memory, because retries may reach another process.
@@ -36,18 +38,31 @@ def parse_instruction(text):
     return {"action": action, "arg": int(arg) if arg.isdigit() else 0, "nonce": parts[1], "id": ".".join(parts[2:])}
 
 
+def _record_text(record):
+    """The instruction text one record of a Records event carries ("" when none)."""
+    if "kinesis" in record:
+        return base64.b64decode(record["kinesis"]["data"]).decode("utf-8", errors="replace")
+    if "s3" in record:
+        key = unquote_plus(record["s3"].get("object", {}).get("key", ""))
+        return key.rsplit("/", 1)[-1].removesuffix(".txt")
+    if "Sns" in record:
+        return record["Sns"].get("Message", "")
+    if "dynamodb" in record:
+        return ((record["dynamodb"].get("NewImage") or {}).get("probe") or {}).get("S", "")
+    if record.get("eventSource") == "aws:sqs":
+        return record.get("body", "")
+    return ""
+
+
 def instructions(event):
-    """The instructions an API Gateway, S3 or Kinesis event carries, in event order."""
+    """The instructions an API Gateway, S3, Kinesis, SNS, EventBridge, DynamoDB or SQS event carries, in order."""
     if "queryStringParameters" in event or "httpMethod" in event:
         texts = [(event.get("queryStringParameters") or {}).get("probe", "")]
+    elif "detail-type" in event:
+        detail = event.get("detail")
+        texts = [detail.get("probe", "")] if isinstance(detail, dict) else []
     else:
-        texts = []
-        for record in event.get("Records", []):
-            if "kinesis" in record:
-                texts.append(base64.b64decode(record["kinesis"]["data"]).decode("utf-8", errors="replace"))
-            elif "s3" in record:
-                key = unquote_plus(record["s3"].get("object", {}).get("key", ""))
-                texts.append(key.rsplit("/", 1)[-1].removesuffix(".txt"))
+        texts = [_record_text(record) for record in event.get("Records", [])]
     return [i for i in map(parse_instruction, texts) if i is not None]
 
 

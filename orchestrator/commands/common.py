@@ -13,6 +13,7 @@ import typer
 from orchestrator.errors import TrigError
 from orchestrator.feedback import Feedback
 from orchestrator.settings import Settings, resolve_settings
+from orchestrator.triggers import REGISTRY
 
 # Flags beat TRIG_* variables beat the config file beat defaults: resolve_settings reads the
 # environment itself (not Typer), so that `trig config` can say where each value came from.
@@ -23,7 +24,7 @@ RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS region t
 AccountOpt = Annotated[Optional[str], typer.Option("--account", help="12-digit emulator account (the fake access key); env TRIG_ACCOUNT, config `account` (default: 000000000000). Example: --account 123456789012")]
 AllowRemoteOpt = Annotated[bool, typer.Option("--allow-remote", envvar="TRIG_ALLOW_REMOTE",
                            help="Accept an endpoint that is not a loopback address. Example: --endpoint http://10.0.0.5:4566 --allow-remote")]
-TriggersArg = Annotated[list[str], typer.Argument(help="Triggers: api, s3, kinesis or all. Example: trig apply api s3")]
+TriggersArg = Annotated[list[str], typer.Argument(help=f"Triggers: {', '.join(REGISTRY)} or all. Example: trig apply api s3")]
 OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(help="Triggers to check (default: every applied one). Example: trig check api kinesis")]
 TriggerArg = Annotated[str, typer.Argument(help="One trigger: api, s3 or kinesis. Example: trig logs kinesis")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE; beats the config file's [tool.trig.set]. Example: --set greeting=hi")]

@@ -21,7 +21,7 @@ from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, PASS, Row
 from orchestrator.settings import Settings
 from orchestrator.stack import check_set_names, merge_config_sets, require_emulator
 from orchestrator.terraform import TerraformAdapter
-from orchestrator.triggers import select_triggers
+from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Target
 
 __all__ = ["PASS", "FAIL", "NOT_MODELLED", "Row", "SemanticsError", "check_semantics", "destroy_probes"]
@@ -48,7 +48,9 @@ def _experiments(spec: ProbeSpec, target: Target, values: dict, timeout: float) 
         return run_sync_experiments(target, new_nonce, timeout)
     if spec.name == "s3":
         return run_async_experiments(target, values, new_nonce, timeout)
-    return run_stream_experiments(target, values, new_nonce, timeout)
+    if spec.name == "kinesis":
+        return run_stream_experiments(target, values, new_nonce, timeout)
+    return REGISTRY[spec.name].run_semantics(target, values, new_nonce, timeout)
 
 
 def _selected(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[ProbeSpec]:

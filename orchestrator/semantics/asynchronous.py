@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from botocore.exceptions import ClientError
+
 from orchestrator.logwatch import wait_for_log_events
 from orchestrator.semantics.probe import read_probe_lines
 from orchestrator.semantics.verdicts import (
@@ -38,27 +40,43 @@ class Destination:
         return any(nonce in body for body in self.drain())
 
 
-def run_async_experiments(target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
-    """Slow, always-raising and fail-once events fired together, then judged from the logs and the queue."""
-    s3 = target.client("s3")
-    bucket = target.outputs["s3"]["bucket_name"]
-    destination = Destination(target, target.outputs["s3"]["on_failure_queue_url"])
-    retries = int(values["maximum_retry_attempts"])
+def invoke_config_accepted(target: Target, retries: int) -> bool:
+    """True when the function's asynchronous invocation settings read back as applied: the retry limit and a destination."""
+    try:
+        config = target.client("lambda").get_function_event_invoke_config(FunctionName=target.function_name)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+            return False
+        raise
+    destination = ((config.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+    return config.get("MaximumRetryAttempts") == retries and bool(destination)
+
+
+def run_queued_experiments(target: Target, trigger: str, action: str, fire, queue_url: str, retries: int,
+                           new_nonce, timeout: float, accepted: bool | None = None) -> list[Row]:
+    """Slow, always-raising and fail-once events fired together through fire(instruction), then judged
+    from the probe's logs and the on-failure queue. action names the call fire makes (PutObject, Publish...).
+
+    accepted (whether the engine reads the retry settings back) lets a row say `not modelled` when the
+    engine took the settings but made no retry; None keeps the plain pass/fail rules.
+    """
+    destination = Destination(target, queue_url)
     slow, always, once = new_nonce(), new_nonce(), new_nonce()
     start = now_ms()
 
     sent_ms = int(time.time() * 1000)
-    s3.put_object(Bucket=bucket, Key=f"probe/sleep-{SLEEP_MS}.{slow}.a.txt", Body=b"slow")
+    fire(f"sleep-{SLEEP_MS}.{slow}.a")
     returned_ms = int(time.time() * 1000)
-    s3.put_object(Bucket=bucket, Key=f"probe/raise.{always}.a.txt", Body=b"always raises")
-    s3.put_object(Bucket=bucket, Key=f"probe/fail-1.{once}.a.txt", Body=b"fails once")
+    fire(f"raise.{always}.a")
+    fire(f"fail-1.{once}.a")
 
     def settled(lines) -> bool:
         return (len(lines_for(lines, slow)) >= 1 and len(lines_for(lines, always)) >= 1 + retries
                 and any(line.ok for line in lines_for(lines, once)))
 
-    wait_for_log_events(lambda: read_probe_lines(target, start), settled, timeout)
-    wait_for_log_events(lambda: destination.holds(always), bool, timeout / 2)
+    # An engine that makes no retry never settles: then the whole timeout was the window for retries.
+    all_settled = wait_for_log_events(lambda: read_probe_lines(target, start), settled, timeout)[0]
+    wait_for_log_events(lambda: destination.holds(always), bool, timeout / 2 if all_settled else SETTLE_SECONDS)
     # Anything still to come (one retry too many, a late destination message) shows within this.
     wait_for_log_events(lambda: read_probe_lines(target, start),
                         lambda lines: len(lines_for(lines, always)) > 1 + retries or len(lines_for(lines, once)) > 2,
@@ -68,20 +86,34 @@ def run_async_experiments(target: Target, values: dict, new_nonce, timeout: floa
 
     rows = []
     slow_lines = lines_for(lines, slow)
-    judged = judge_async_returns_first(sent_ms, returned_ms, slow_lines[0].finished_ms if slow_lines else None)
-    rows.append(Row("s3", "asynchronous", "event is queued",
-                    f"PutObject returns before a function sleeping {SLEEP_MS} ms finishes",
+    judged = judge_async_returns_first(sent_ms, returned_ms, slow_lines[0].finished_ms if slow_lines else None,
+                                       action)
+    rows.append(Row(trigger, "asynchronous", "event is queued",
+                    f"{action} returns before a function sleeping {SLEEP_MS} ms finishes",
                     judged.observed, judged.verdict, slow, judged.counts))
 
-    judged = judge_async_always_raise(len(lines_for(lines, always)), retries, destination.holds(always))
-    rows.append(Row("s3", "asynchronous", "failure retried, then sent on",
+    judged = judge_async_always_raise(len(lines_for(lines, always)), retries, destination.holds(always), accepted)
+    rows.append(Row(trigger, "asynchronous", "failure retried, then sent on",
                     f"an always-raising function is invoked 1 + maximum_retry_attempts = {1 + retries} times, "
                     "then the event reaches the on-failure destination",
                     judged.observed, judged.verdict, always, judged.counts))
 
     once_lines = lines_for(lines, once)
-    judged = judge_async_fail_once(len(once_lines), bool(once_lines) and once_lines[-1].ok, destination.holds(once))
-    rows.append(Row("s3", "asynchronous", "retry recovers",
+    judged = judge_async_fail_once(len(once_lines), bool(once_lines) and once_lines[-1].ok, destination.holds(once),
+                                   accepted)
+    rows.append(Row(trigger, "asynchronous", "retry recovers",
                     "a function failing once is invoked twice and nothing reaches the destination",
                     judged.observed, judged.verdict, once, judged.counts))
     return rows
+
+
+def run_async_experiments(target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
+    """S3: the probe's instruction is the last segment of the object key."""
+    s3 = target.client("s3")
+    bucket = target.outputs["s3"]["bucket_name"]
+
+    def fire(instruction: str) -> None:
+        s3.put_object(Bucket=bucket, Key=f"probe/{instruction}.txt", Body=instruction.encode())
+
+    return run_queued_experiments(target, "s3", "PutObject", fire, target.outputs["s3"]["on_failure_queue_url"],
+                                  int(values["maximum_retry_attempts"]), new_nonce, timeout)

@@ -18,11 +18,13 @@ from orchestrator.semantics.verdicts import ProbeLine, parse_probe_lines
 from orchestrator.settings import Settings
 from orchestrator.stack import values_for
 from orchestrator.terraform import TerraformAdapter
+from orchestrator.triggers import REGISTRY
 from orchestrator.triggers.base import Target
 
 FUNCTION_DIR = "probe"
 # Settings whose value the experiments compute with, so --set must give a whole number.
-_NUMBERS = ("maximum_retry_attempts", "batch_size", "timeout", "memory_size")
+_NUMBERS = ("maximum_retry_attempts", "batch_size", "timeout", "memory_size", "max_receive_count",
+            "visibility_timeout")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def probe_specs(settings: Settings) -> dict[str, ProbeSpec]:
         return {"function_name": f"trig-probe-{name}", "timeout": 10, "memory_size": 128,
                 "state_bucket": f"trig-probe-{settings.account_id}-{name}-state"}
 
-    return {
+    specs = {
         "api": ProbeSpec("api", "synchronous", {**common("api"), "api_name": "trig probe", "path": "probe",
                                                 "stage": "test"}),
         # One retry, not the default two: the row then shows the setting is obeyed, not just the default.
@@ -62,6 +64,12 @@ def probe_specs(settings: Settings) -> dict[str, ProbeSpec]:
                                                    "bisect_batch_on_function_error": False,
                                                    "on_failure_queue": "trig-probe-kinesis-failures"}),
     }
+    # Types added later describe their own probe (Trigger.probe_defaults).
+    for trigger in REGISTRY.values():
+        own = trigger.probe_defaults(settings)
+        if trigger.name not in specs and own is not None:
+            specs[trigger.name] = ProbeSpec(trigger.name, trigger.invocation, {**common(trigger.name), **own})
+    return specs
 
 
 def probe_values(spec: ProbeSpec, sets: Mapping[str, str]) -> dict[str, object]:

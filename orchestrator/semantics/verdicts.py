@@ -107,31 +107,46 @@ def judge_sync_raise(status: int, invocations: int) -> Judgement:
 
 # -- asynchronous ---------------------------------------------------------------------------
 
-def judge_async_returns_first(put_sent_ms: int, put_returned_ms: int, finished_ms: int | None) -> Judgement:
-    """PutObject must return before the slow function finishes: S3 queues the event."""
+def judge_async_returns_first(put_sent_ms: int, put_returned_ms: int, finished_ms: int | None,
+                              action: str = "PutObject") -> Judgement:
+    """The firing call (PutObject, Publish, PutEvents) must return before the slow function finishes."""
     if finished_ms is None:
-        return Judgement(FAIL, f"PutObject returned after {put_returned_ms - put_sent_ms} ms; the function never logged",
+        return Judgement(FAIL, f"{action} returned after {put_returned_ms - put_sent_ms} ms; the function never logged",
                          {"put_ms": put_returned_ms - put_sent_ms})
-    observed = (f"PutObject returned after {put_returned_ms - put_sent_ms} ms; "
-                f"the function finished {finished_ms - put_sent_ms} ms after the put was sent")
+    observed = (f"{action} returned after {put_returned_ms - put_sent_ms} ms; "
+                f"the function finished {finished_ms - put_sent_ms} ms after the call was sent")
     return Judgement(_verdict(put_returned_ms < finished_ms), observed,
                      {"put_ms": put_returned_ms - put_sent_ms, "finished_after_ms": finished_ms - put_sent_ms,
                       "finished_ms": finished_ms})
 
 
-def judge_async_always_raise(invocations: int, max_retries: int, in_destination: bool) -> Judgement:
-    """Exactly 1 + maximum_retry_attempts invocations, then the event in the on-failure destination."""
+def judge_async_always_raise(invocations: int, max_retries: int, in_destination: bool,
+                             accepted: bool | None = None) -> Judgement:
+    """Exactly 1 + maximum_retry_attempts invocations, then the event in the on-failure destination.
+
+    With accepted (the engine reads the settings back), a single invocation and nothing sent on means
+    the engine took the settings without acting on them: not modelled.
+    """
     observed = f"{invocations} invocation(s); event {'in' if in_destination else 'not in'} the destination"
-    return Judgement(_verdict(invocations == 1 + max_retries and in_destination), observed,
-                     {"invocations": invocations, "in_destination": in_destination})
+    counts = {"invocations": invocations, "in_destination": in_destination}
+    if invocations == 1 + max_retries and in_destination:
+        return Judgement(PASS, observed, counts)
+    if accepted and max_retries > 0 and invocations == 1 and not in_destination:
+        return Judgement(NOT_MODELLED, observed + " (no retry; invoke config reads back as set)", counts)
+    return Judgement(FAIL, observed, counts)
 
 
-def judge_async_fail_once(invocations: int, last_ok: bool, in_destination: bool) -> Judgement:
+def judge_async_fail_once(invocations: int, last_ok: bool, in_destination: bool,
+                          accepted: bool | None = None) -> Judgement:
     """A function failing once is invoked twice, succeeds, and sends nothing to the destination."""
     observed = (f"{invocations} invocation(s), last {'succeeded' if last_ok else 'failed'}; "
                 f"event {'in' if in_destination else 'not in'} the destination")
-    return Judgement(_verdict(invocations == 2 and last_ok and not in_destination), observed,
-                     {"invocations": invocations, "in_destination": in_destination})
+    counts = {"invocations": invocations, "in_destination": in_destination}
+    if invocations == 2 and last_ok and not in_destination:
+        return Judgement(PASS, observed, counts)
+    if accepted and invocations == 1 and not last_ok and not in_destination:
+        return Judgement(NOT_MODELLED, observed + " (no retry; invoke config reads back as set)", counts)
+    return Judgement(FAIL, observed, counts)
 
 
 # -- stream ---------------------------------------------------------------------------------
@@ -186,4 +201,23 @@ def judge_stream_retry_limit(invocations: int, max_retries: int, in_destination:
         return Judgement(PASS, observed, counts)
     if invocations > 1 + max_retries and not in_destination:
         return Judgement(NOT_MODELLED, observed + " (still retrying)", counts)
+    return Judgement(FAIL, observed, counts)
+
+
+# -- poll-based (SQS) -----------------------------------------------------------------------
+
+def judge_redrive(invocations: int, max_receive_count: int, in_dead_letter_queue: bool, accepted: bool) -> Judgement:
+    """A message whose batch always fails is received max_receive_count times, then moved to the dead-letter queue.
+
+    An engine that reads the redrive policy back but keeps delivering the message does not model it.
+    """
+    observed = (f"{invocations} invocation(s); message {'in' if in_dead_letter_queue else 'not in'} the dead-letter "
+                f"queue; queue {'reports' if accepted else 'does not report'} the redrive policy")
+    counts = {"invocations": invocations, "in_dead_letter_queue": in_dead_letter_queue}
+    if not accepted:
+        return Judgement(FAIL, observed, counts)
+    if invocations == max_receive_count and in_dead_letter_queue:
+        return Judgement(PASS, observed, counts)
+    if invocations > max_receive_count and not in_dead_letter_queue:
+        return Judgement(NOT_MODELLED, observed + " (still delivered)", counts)
     return Judgement(FAIL, observed, counts)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from orchestrator.errors import UsageError
 from orchestrator.triggers.api import ApiTrigger
 from orchestrator.triggers.base import Trigger
+from orchestrator.triggers.dynamodb import DynamodbTrigger
 from orchestrator.triggers.kinesis import KinesisTrigger
 from orchestrator.triggers.s3 import S3Trigger
+from orchestrator.triggers.schedule import ScheduleTrigger
+from orchestrator.triggers.sns import SnsTrigger
+from orchestrator.triggers.sqs import SqsTrigger
 
-REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger())}
+REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger(), SnsTrigger(), ScheduleTrigger(), DynamodbTrigger(), SqsTrigger())}
 
 
 def select_triggers(names: list[str]) -> list[Trigger]:

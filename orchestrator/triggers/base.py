@@ -6,7 +6,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -14,6 +14,9 @@ from orchestrator.aws import make_client
 from orchestrator.errors import UsageError
 from orchestrator.logwatch import LogEvent, read_log_events, wait_for_log_events
 from orchestrator.settings import Settings
+
+if TYPE_CHECKING:
+    from orchestrator.semantics.verdicts import Row
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,15 @@ class Trigger(ABC):
                 return False
             raise
         return self.trigger_resource_exists(target)
+
+    def probe_defaults(self, settings: Settings) -> dict[str, object] | None:
+        """The values of this type's probe stack (template probe-<name>.tfvars.j2) for `check --semantics`;
+        None when the type has no probe. Names, timeout and state bucket are added by the probe itself."""
+        return None
+
+    def run_semantics(self, target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
+        """Run this type's `--semantics` experiments on its applied probe stack; one row per property."""
+        raise NotImplementedError(f"{self.name} has no semantics experiments")
 
     def diagnose(self, target: Target) -> list[str]:
         """What the emulator says about the function, to explain an event that was not confirmed."""

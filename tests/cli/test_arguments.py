@@ -1,6 +1,7 @@
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
+from orchestrator.triggers import REGISTRY
 
 runner = CliRunner()
 
@@ -10,9 +11,10 @@ def invoke(*args, **env):
 
 
 def test_unknown_trigger_is_one_line_and_exit_2():
-    result = invoke("apply", "sns")
+    result = invoke("apply", "lambda")
     assert result.exit_code == 2, result.output
-    assert result.output.strip().splitlines() == ["trig: error: unknown trigger 'sns': choose from api, s3, kinesis or all."]
+    assert result.output.strip().splitlines() == [
+        f"trig: error: unknown trigger 'lambda': choose from {', '.join(REGISTRY)} or all."]
 
 
 def test_set_without_equals_is_refused():
@@ -93,8 +95,9 @@ def test_fire_takes_data_or_file_not_both(tmp_path):
 def test_logs_refuses_a_bad_duration_and_an_unknown_trigger(tmp_path):
     result = invoke("logs", "kinesis", "--since", "soon", TRIG_HOME=str(tmp_path))
     assert (result.exit_code, result.output.strip()) == (2, "trig: error: --since 'soon' is not a duration: write it as 30s, 10m, 2h or 1d.")
-    result = invoke("logs", "sns", TRIG_HOME=str(tmp_path))
-    assert (result.exit_code, result.output.strip()) == (2, "trig: error: unknown trigger 'sns': choose from api, s3, kinesis.")
+    result = invoke("logs", "ses", TRIG_HOME=str(tmp_path))
+    assert (result.exit_code, result.output.strip()) == (
+        2, "trig: error: unknown trigger 'ses': choose from api, s3, kinesis, sns, schedule, dynamodb, sqs.")
 
 
 def test_fire_on_a_trigger_not_applied_says_apply_it(tmp_path):

@@ -11,11 +11,11 @@ def invoke(*args, **env):
 
 def test_usage_errors_exit_2_but_1_under_detailed_exitcode(tmp_path):
     """Under --detailed-exitcode 2 means "changes present", so an error must never exit 2."""
-    plain = invoke("plan", "sns", TRIG_HOME=str(tmp_path))
-    detailed = invoke("plan", "sns", "--detailed-exitcode", TRIG_HOME=str(tmp_path))
+    plain = invoke("plan", "lambda", TRIG_HOME=str(tmp_path))
+    detailed = invoke("plan", "lambda", "--detailed-exitcode", TRIG_HOME=str(tmp_path))
     assert plain.exit_code == 2, plain.output
     assert detailed.exit_code == 1, detailed.output
-    assert "unknown trigger 'sns'" in detailed.output
+    assert "unknown trigger 'lambda'" in detailed.output
 
 
 def test_plan_without_an_emulator_fails_fast(tmp_path):

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from orchestrator.triggers import REGISTRY
 from tests.conftest import Trig, tree_snapshot
 
 
@@ -35,7 +36,7 @@ def state_of(trig: Trig) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["apply", "lambda"], 2, "unknown trigger 'lambda': choose from api, s3, kinesis or all."),
+        (["apply", "lambda"], 2, f"unknown trigger 'lambda': choose from {', '.join(REGISTRY)} or all."),
         (["apply", "api", "--set", "colour=red"], 2, "--set colour: unknown name for api; known names are"),
         (["apply", "api", "--set", "greeting"], 2, "--set 'greeting' is not NAME=VALUE: write it as --set greeting=hi."),
         (["apply", "api", "--set", "stage=no/slashes"], 1,

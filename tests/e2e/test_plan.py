@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import PROJECT_DIR, Trig
+from tests.e2e.conftest import SEED_TRIGGERS
 
 FUNCTION = "module.function.aws_lambda_function.this"
 BUCKET = "module.s3[0].aws_s3_bucket.this"
@@ -52,7 +53,7 @@ def copy_project(tmp_path: Path) -> Path:
 
 def test_fresh_state_plans_every_resource_as_an_add(make_trig):
     trig = make_trig()
-    plans = plan_json(trig, "all", "--detailed-exitcode", expect=2)
+    plans = plan_json(trig, *SEED_TRIGGERS, "--detailed-exitcode", expect=2)
     assert list(plans) == ["api", "s3", "kinesis"]
     for name, expected in EXPECTED_ADDS.items():
         plan = plans[name]
@@ -64,16 +65,16 @@ def test_fresh_state_plans_every_resource_as_an_add(make_trig):
 
 
 def test_after_apply_nothing_changes_and_the_exit_code_is_0(applied_stack):
-    result = applied_stack.run("plan", "all", "--detailed-exitcode")
+    result = applied_stack.run("plan", *SEED_TRIGGERS, "--detailed-exitcode")
     assert result.stdout == "api: no changes\ns3: no changes\nkinesis: no changes\n"
-    markdown = applied_stack.run("plan", "all", "--format", "markdown").stdout
+    markdown = applied_stack.run("plan", *SEED_TRIGGERS, "--format", "markdown").stdout
     assert markdown.startswith("## trig plan: 0 of 3 triggers with changes\n")
     assert "### kinesis: no changes" in markdown and "<details>" not in markdown and "| " not in markdown
 
 
 def test_a_new_greeting_is_one_update_of_the_api_function(applied_stack, tmp_path):
     trig = applied_stack
-    plans = plan_json(trig, "all", "--set", "greeting=hi", "--detailed-exitcode", expect=2)
+    plans = plan_json(trig, *SEED_TRIGGERS, "--set", "greeting=hi", "--detailed-exitcode", expect=2)
     assert not plans["s3"]["changes"] and not plans["kinesis"]["changes"]
     api = plans["api"]
     assert api["counts"] == {"add": 0, "change": 1, "replace": 0, "destroy": 0}
@@ -84,7 +85,7 @@ def test_a_new_greeting_is_one_update_of_the_api_function(applied_stack, tmp_pat
                                        "forces_replacement": False}]
 
     out = tmp_path / "review" / "plan.md"
-    trig.run("plan", "all", "--set", "greeting=hi", "--format", "markdown", "--out", str(out))
+    trig.run("plan", *SEED_TRIGGERS, "--set", "greeting=hi", "--format", "markdown", "--out", str(out))
     markdown = out.read_text()
     assert markdown.startswith("## trig plan: 1 of 3 triggers with changes\n")
     assert "### api: 1 to change\n" in markdown
@@ -174,7 +175,10 @@ def test_the_pull_request_script_posts_the_plan_of_a_fresh_account(make_trig, tm
     body = comment["body"]
     assert body == out.read_text()
     assert body.startswith("<!-- trig-plan-review -->\n\n`trig validate`: formatted and valid at 0123456789ab.\n")
-    assert "## trig plan: 3 of 3 triggers with changes" in body
+    # The script plans every registered trigger.
+    assert "## trig plan: 7 of 7 triggers with changes" in body
     assert "### api: 11 to add" in body and "### s3: 7 to add" in body and "### kinesis: 7 to add" in body
+    assert "### sns: 7 to add" in body and "### schedule: 7 to add" in body
+    assert "### dynamodb: 7 to add" in body and "### sqs: 8 to add" in body
     assert "created comment" in result.stderr and "$ trig down" in result.stderr
     assert running_record(trig.home) is None

@@ -11,7 +11,7 @@ from orchestrator.semantics.probe import probe_specs, probe_values
 from orchestrator.semantics.verdicts import (
     FAIL, NOT_MODELLED, PASS, ProbeLine, judge_async_always_raise, judge_async_fail_once, judge_async_returns_first,
     judge_batch_sizes, judge_exactly_once_in_order, judge_retry_until_success, judge_stream_retry_limit,
-    judge_sync_answer, judge_sync_raise, lines_for, parse_probe_lines,
+    judge_redrive, judge_sync_answer, judge_sync_raise, lines_for, parse_probe_lines,
 )
 from orchestrator.settings import Settings
 from tests.conftest import PROJECT_DIR
@@ -64,6 +64,30 @@ def test_async_always_raise_counts_retries_and_needs_the_destination():
     assert judge_async_always_raise(3, 2, True).verdict == PASS
     assert judge_async_always_raise(3, 1, True).verdict == FAIL  # the retry limit was not obeyed
     assert judge_async_always_raise(2, 1, False).verdict == FAIL
+
+
+def test_async_single_invocation_is_not_modelled_only_when_the_settings_read_back():
+    judged = judge_async_always_raise(1, 1, False, accepted=True)
+    assert judged.verdict == NOT_MODELLED and "no retry" in judged.observed
+    assert judge_async_always_raise(1, 1, False, accepted=False).verdict == FAIL
+    assert judge_async_always_raise(1, 1, False).verdict == FAIL
+    assert judge_async_always_raise(3, 1, False, accepted=True).verdict == FAIL  # retried too often: wrong, not absent
+    assert judge_async_always_raise(2, 1, True, accepted=True).verdict == PASS
+    assert judge_async_fail_once(1, False, False, accepted=True).verdict == NOT_MODELLED
+    assert judge_async_fail_once(1, False, False, accepted=False).verdict == FAIL
+    assert judge_async_fail_once(2, True, False, accepted=True).verdict == PASS
+
+
+def test_async_queued_row_names_the_call():
+    assert judge_async_returns_first(1000, 1020, 3100, "Publish").observed.startswith("Publish returned after 20 ms")
+
+
+def test_redrive_needs_the_count_and_the_dead_letter_queue():
+    assert judge_redrive(2, 2, True, True).verdict == PASS
+    assert judge_redrive(3, 2, False, True).verdict == NOT_MODELLED
+    assert judge_redrive(1, 2, True, True).verdict == FAIL  # moved too early
+    assert judge_redrive(2, 2, False, True).verdict == FAIL
+    assert judge_redrive(2, 2, True, False).verdict == FAIL
 
 
 def test_async_fail_once_is_two_invocations_and_nothing_in_the_destination():
@@ -123,7 +147,9 @@ def test_probe_values_apply_set_and_refuse_a_non_number():
 def test_probe_buckets_carry_the_account():
     specs = probe_specs(settings())
     assert specs["s3"].defaults["bucket"] == "trig-probe-123456789012-events"
-    assert {s.workspace for s in specs.values()} == {"probe-api", "probe-s3", "probe-kinesis"}
+    # Every registered type with experiments has its probe, in its own workspace.
+    assert {s.workspace for s in specs.values()} == {f"probe-{name}" for name in specs}
+    assert {"api", "s3", "kinesis"} <= set(specs)
 
 
 def load_probe():
@@ -143,6 +169,17 @@ def test_probe_reads_instructions_from_each_event_shape():
     assert [i["action"] for i in probe.instructions(api)] == ["raise"]
     assert [(i["action"], i["arg"]) for i in probe.instructions(s3)] == [("sleep", 2000)]
     assert [i["id"] for i in probe.instructions(kinesis)] == ["r01"]
+    sns = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "raise.n.s"}}]}
+    events = {"detail-type": "trig", "source": "trig.probe", "detail": {"probe": "fail-1.n.e"}}
+    scheduled = {"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}
+    dynamodb = {"Records": [{"eventName": "INSERT", "dynamodb": {"NewImage": {"probe": {"S": "answer.n.d1"}}}},
+                            {"eventName": "REMOVE", "dynamodb": {"OldImage": {"probe": {"S": "answer.n.d0"}}}}]}
+    sqs = {"Records": [{"eventSource": "aws:sqs", "body": "answer.n.q1"}, {"eventSource": "aws:sqs", "body": "hi"}]}
+    assert [i["action"] for i in probe.instructions(sns)] == ["raise"]
+    assert [(i["action"], i["arg"], i["id"]) for i in probe.instructions(events)] == [("fail", 1, "e")]
+    assert probe.instructions(scheduled) == []
+    assert [i["id"] for i in probe.instructions(dynamodb)] == ["d1"]
+    assert [i["id"] for i in probe.instructions(sqs)] == ["q1"]
 
 
 def test_probe_answers_and_raises_as_told(capsys):

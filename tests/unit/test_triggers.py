@@ -6,13 +6,13 @@ from orchestrator.triggers import REGISTRY, select_triggers
 
 
 def test_all_selects_every_trigger_in_registry_order():
-    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis"]
+    assert [t.name for t in select_triggers(["all"])] == ["api", "s3", "kinesis", "sns", "schedule", "dynamodb", "sqs"]
     assert [t.name for t in select_triggers(["kinesis", "api", "api"])] == ["api", "kinesis"]
 
 
 def test_unknown_trigger_lists_the_known_ones():
-    with pytest.raises(UsageError, match="unknown trigger 'sns': choose from api, s3, kinesis or all"):
-        select_triggers(["sns"])
+    with pytest.raises(UsageError, match=f"unknown trigger 'lambda': choose from {', '.join(REGISTRY)} or all"):
+        select_triggers(["lambda"])
 
 
 def test_defaults_are_the_walkthrough_names():
@@ -20,6 +20,17 @@ def test_defaults_are_the_walkthrough_names():
     assert REGISTRY["api"].defaults["api_name"] == "API Gateway Test"
     assert REGISTRY["s3"].defaults["bucket"] == "test-bucket"
     assert REGISTRY["kinesis"].defaults["stream"] == "lambda-test"
+    assert REGISTRY["sns"].defaults["topic"] == "lambda-test-topic"
+    assert REGISTRY["schedule"].defaults["schedule_expression"] == "rate(1 minute)"
+
+
+def test_schedule_periods_come_from_rate_expressions():
+    from orchestrator.triggers.schedule import rate_seconds
+
+    assert rate_seconds("rate(1 minute)") == 60
+    assert rate_seconds("rate(5 minutes)") == 300
+    assert rate_seconds("rate(2 hours)") == 7200
+    assert rate_seconds("cron(0 12 * * ? *)") is None
 
 
 def test_set_applies_to_triggers_that_know_the_name_and_scoped_names_to_one():

@@ -2,7 +2,7 @@
 # service the modules use. A service missing here would be sent to real AWS,
 # so add it whenever a module starts using a new one.
 locals {
-  emulated_services = ["apigateway", "iam", "kinesis", "lambda", "logs", "s3", "sqs", "sts"]
+  emulated_services = ["apigateway", "dynamodb", "events", "iam", "kinesis", "lambda", "logs", "s3", "sns", "sqs", "sts"]
 }
 
 provider "aws" {
@@ -18,11 +18,14 @@ provider "aws" {
 
   endpoints {
     apigateway = var.endpoint
+    dynamodb   = var.endpoint
+    events     = var.endpoint
     iam        = var.endpoint
     kinesis    = var.endpoint
     lambda     = var.endpoint
     logs       = var.endpoint
     s3         = var.endpoint
+    sns        = var.endpoint
     sqs        = var.endpoint
     sts        = var.endpoint
   }

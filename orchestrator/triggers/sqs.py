@@ -1,0 +1,168 @@
+"""Poll-based: Lambda receives the queue's messages in batches; the function logs each body."""
+
+from __future__ import annotations
+
+import json
+
+from botocore.exceptions import ClientError
+
+from orchestrator.settings import Settings
+from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+
+_SEND_BATCH_LIMIT = 10
+# Experiments: messages sent for the batch-size row, and how long to watch for an invocation that must not come.
+MESSAGES = 12
+SETTLE_SECONDS = 2.5
+
+
+def body(nonce: str) -> str:
+    return f"test-{nonce}"
+
+
+def _send(target: Target, bodies: list[str]) -> None:
+    """Send the bodies in batches of ten; a message the queue refuses is sent again once."""
+    sqs = target.client("sqs")
+    queue_url = target.outputs["sqs"]["queue_url"]
+    for start in range(0, len(bodies), _SEND_BATCH_LIMIT):
+        entries = [{"Id": str(i), "MessageBody": text} for i, text in enumerate(bodies[start:start + _SEND_BATCH_LIMIT])]
+        failed = {f["Id"] for f in sqs.send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])}
+        if failed:
+            sqs.send_message_batch(QueueUrl=queue_url, Entries=[e for e in entries if e["Id"] in failed])
+
+
+class SqsTrigger(Trigger):
+    name = "sqs"
+    invocation = "poll"
+    description = "SQS queue with a dead-letter queue, read by an event source mapping"
+    defaults = {
+        "function_name": "sqs-trigger-test",
+        "queue": "lambda-test-queue",
+        "batch_size": 10,
+        "maximum_batching_window_in_seconds": None,
+        "max_receive_count": 3,
+        "visibility_timeout": 30,
+        "timeout": 10,
+        "memory_size": 128,
+    }
+
+    def marker(self, target: Target, nonce: str) -> str:
+        return f"Body = {body(nonce)}"
+
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+        _send(target, [body(n) for n in nonces])
+        return None
+
+    def trigger_resource_exists(self, target: Target) -> bool:
+        try:
+            target.client("sqs").get_queue_attributes(QueueUrl=target.outputs["sqs"]["queue_url"],
+                                                      AttributeNames=["QueueArn"])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
+                return False
+            raise
+        return True
+
+    def diagnose(self, target: Target) -> list[str]:
+        lines = super().diagnose(target)
+        uuid = target.outputs["sqs"].get("event_source_mapping_uuid")
+        try:
+            mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
+            lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "
+                            f"last processing result {mapping.get('LastProcessingResult', '?')}")
+        except ClientError as exc:
+            lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
+        return lines
+
+    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+        expected = self.marker(target, nonce)
+        start = now_ms()
+        target.client("sqs").send_message(QueueUrl=target.outputs["sqs"]["queue_url"], MessageBody=body(nonce))
+        found, events = wait_for_lines(target, start, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
+        if found:
+            return Confirmation(True, f"{expected!r} in {target.log_group}")
+        return Confirmation(False, f"no {expected!r} line in {target.log_group}", last_lines(events))
+
+    def probe_defaults(self, settings: Settings) -> dict[str, object]:
+        # A short visibility timeout (and a function timeout within it) so a failed batch comes back in seconds.
+        return {"queue": "trig-probe-queue", "batch_size": 5, "maximum_batching_window_in_seconds": None,
+                "max_receive_count": 2, "visibility_timeout": 5, "timeout": 5}
+
+    def run_semantics(self, target: Target, values: dict, new_nonce, timeout: float):
+        """Batch size, a failing batch received again until it succeeds, then redrive to the dead-letter queue."""
+        return [_batch_row(target, int(values["batch_size"]), new_nonce(), timeout),
+                _retry_row(target, new_nonce(), timeout),
+                _redrive_row(target, int(values["max_receive_count"]), new_nonce(), timeout)]
+
+
+# The experiments import the semantics package when they run: it imports the trigger registry.
+
+def _batch_row(target: Target, batch_size: int, nonce: str, timeout: float):
+    from orchestrator.logwatch import wait_for_log_events
+    from orchestrator.semantics.probe import read_probe_lines
+    from orchestrator.semantics.verdicts import Row, judge_batch_sizes, lines_for
+
+    ids = [f"m{index:02d}" for index in range(MESSAGES)]
+    start = now_ms()
+    _send(target, [f"answer.{nonce}.{record}" for record in ids])
+
+    def batches(lines) -> list[list[str]]:
+        return [list(line.ids) for line in lines_for(lines, nonce) if line.ok]
+
+    wait_for_log_events(lambda: read_probe_lines(target, start),
+                        lambda lines: len({r for b in batches(lines) for r in b}) >= MESSAGES, timeout)
+    wait_for_log_events(lambda: read_probe_lines(target, start),
+                        lambda lines: sum(map(len, batches(lines))) > MESSAGES, SETTLE_SECONDS)
+    judged = judge_batch_sizes(batches(read_probe_lines(target, start)), batch_size)
+    return Row("sqs", "poll", "batch size honoured",
+               f"{MESSAGES} messages with batch_size = {batch_size} arrive in invocations of at most {batch_size} messages",
+               judged.observed, judged.verdict, nonce, judged.counts)
+
+
+def _retry_row(target: Target, nonce: str, timeout: float):
+    from orchestrator.logwatch import wait_for_log_events
+    from orchestrator.semantics.probe import read_probe_lines
+    from orchestrator.semantics.verdicts import Row, judge_retry_until_success, lines_for
+
+    start = now_ms()
+    _send(target, [f"fail-1.{nonce}.m"])
+    wait_for_log_events(lambda: read_probe_lines(target, start),
+                        lambda lines: any(line.ok for line in lines_for(lines, nonce)), timeout)
+    wait_for_log_events(lambda: read_probe_lines(target, start), lambda lines: len(lines_for(lines, nonce)) > 2,
+                        SETTLE_SECONDS)
+    judged = judge_retry_until_success(lines_for(read_probe_lines(target, start), nonce), "m", 1, [])
+    return Row("sqs", "poll", "failing batch retried",
+               "a message whose batch fails once is received again after the visibility timeout and succeeds "
+               "(2 invocations)", judged.observed, judged.verdict, nonce, judged.counts)
+
+
+def _redrive_row(target: Target, max_receive_count: int, nonce: str, timeout: float):
+    from orchestrator.logwatch import wait_for_log_events
+    from orchestrator.semantics.asynchronous import Destination
+    from orchestrator.semantics.probe import read_probe_lines
+    from orchestrator.semantics.verdicts import Row, judge_redrive, lines_for
+
+    outputs = target.outputs["sqs"]
+    attributes = target.client("sqs").get_queue_attributes(QueueUrl=outputs["queue_url"],
+                                                           AttributeNames=["RedrivePolicy"])["Attributes"]
+    try:
+        policy = json.loads(attributes.get("RedrivePolicy") or "{}")
+        accepted = int(policy.get("maxReceiveCount", 0)) == max_receive_count and bool(policy.get("deadLetterTargetArn"))
+    except (ValueError, TypeError):
+        accepted = False
+    dead_letters = Destination(target, outputs["dead_letter_queue_url"])
+    start = now_ms()
+    _send(target, [f"raise.{nonce}.dead"])
+
+    def count(lines) -> int:
+        return len(lines_for(lines, nonce))
+
+    wait_for_log_events(lambda: read_probe_lines(target, start),
+                        lambda lines: count(lines) > max_receive_count
+                        or (count(lines) == max_receive_count and dead_letters.holds(nonce)), timeout)
+    wait_for_log_events(lambda: read_probe_lines(target, start), lambda lines: count(lines) > max_receive_count,
+                        SETTLE_SECONDS)
+    judged = judge_redrive(count(read_probe_lines(target, start)), max_receive_count, dead_letters.holds(nonce),
+                           accepted)
+    return Row("sqs", "poll", "redrive to the dead-letter queue",
+               f"a message whose batch always fails is received maxReceiveCount = {max_receive_count} times, "
+               "then moved to the dead-letter queue", judged.observed, judged.verdict, nonce, judged.counts)

@@ -1,0 +1,82 @@
+resource "aws_dynamodb_table" "this" {
+  name         = var.table_name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = var.hash_key
+
+  attribute {
+    name = var.hash_key
+    type = "S"
+  }
+
+  # Every change is written to the stream with the item before and after it.
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "read_stream" {
+  statement {
+    actions = [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+      "dynamodb:ListStreams",
+    ]
+    resources = [aws_dynamodb_table.this.stream_arn]
+  }
+}
+
+# Lambda polls the stream with the function's own role, so the role must read it.
+resource "aws_iam_role_policy" "read_stream" {
+  name   = "read-${var.table_name}-stream"
+  role   = var.function_role_name
+  policy = data.aws_iam_policy_document.read_stream.json
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  event_source_arn  = aws_dynamodb_table.this.stream_arn
+  function_name     = var.function_name
+  batch_size        = var.batch_size
+  starting_position = var.starting_position
+
+  maximum_retry_attempts         = var.maximum_retry_attempts
+  bisect_batch_on_function_error = var.bisect_batch_on_function_error
+
+  dynamic "destination_config" {
+    for_each = var.on_failure_queue_name == "" ? [] : [aws_sqs_queue.on_failure[0].arn]
+    content {
+      on_failure {
+        destination_arn = destination_config.value
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.read_stream, aws_iam_role_policy.send_failures]
+}
+
+# Where the mapping describes a batch it gave up on.
+resource "aws_sqs_queue" "on_failure" {
+  count = var.on_failure_queue_name == "" ? 0 : 1
+
+  name = var.on_failure_queue_name
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "send_failures" {
+  count = var.on_failure_queue_name == "" ? 0 : 1
+
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.on_failure[0].arn]
+  }
+}
+
+# The mapping sends to its destination with the function's role.
+resource "aws_iam_role_policy" "send_failures" {
+  count = var.on_failure_queue_name == "" ? 0 : 1
+
+  name   = "send-failures-${var.on_failure_queue_name}"
+  role   = var.function_role_name
+  policy = data.aws_iam_policy_document.send_failures[0].json
+}

@@ -1,0 +1,79 @@
+variable "rule_name" {
+  description = "Name of the EventBridge rule on the default bus."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{1,64}$", var.rule_name))
+    error_message = "rule_name must be 1-64 letters, digits, dots, hyphens or underscores."
+  }
+}
+
+variable "schedule_expression" {
+  description = "When the rule fires on its own: rate(N unit) or cron(...)."
+  type        = string
+  default     = "rate(1 minute)"
+
+  validation {
+    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be rate(N minute[s]|hour[s]|day[s]) or cron(...)."
+  }
+}
+
+variable "event_source" {
+  description = "The rule also matches events whose source is this (PutEvents from a check); empty: schedule only."
+  type        = string
+  default     = "trig.check"
+
+  validation {
+    condition     = var.event_source == "" || (can(regex("^[A-Za-z0-9_.-]{1,256}$", var.event_source)) && !startswith(var.event_source, "aws."))
+    error_message = "event_source must be empty or 1-256 letters, digits, dots, hyphens or underscores, not starting with aws."
+  }
+}
+
+variable "function_name" {
+  description = "Name of the Lambda function to invoke."
+  type        = string
+}
+
+variable "function_arn" {
+  description = "ARN of the Lambda function the rule targets."
+  type        = string
+
+  validation {
+    condition     = startswith(var.function_arn, "arn:")
+    error_message = "function_arn must be an ARN."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the rule (and the queue)."
+  type        = map(string)
+  default     = {}
+}
+variable "function_role_name" {
+  description = "Name of the function's execution role; needed only with on_failure_queue_name, to let failed events be sent to the queue."
+  type        = string
+  default     = ""
+}
+
+variable "maximum_retry_attempts" {
+  description = "Retries (0-2) of a failed asynchronous invocation before the event is dropped or sent on; null keeps Lambda's default (2) and creates no event invoke config."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.maximum_retry_attempts == null || (coalesce(var.maximum_retry_attempts, 0) >= 0 && coalesce(var.maximum_retry_attempts, 0) <= 2 && floor(coalesce(var.maximum_retry_attempts, 0)) == coalesce(var.maximum_retry_attempts, 0))
+    error_message = "maximum_retry_attempts must be a whole number from 0 to 2, or null for Lambda's default."
+  }
+}
+
+variable "on_failure_queue_name" {
+  description = "Name of an SQS queue the module creates as the on-failure destination of asynchronous invocations; empty: no destination."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9_-]{1,80})?$", var.on_failure_queue_name))
+    error_message = "on_failure_queue_name must be empty or 1-80 letters, digits, hyphens or underscores."
+  }
+}
