@@ -22,6 +22,8 @@ class LoadResult:
     duplicated: int
     seconds: float
     missing_examples: list[str] = field(default_factory=list)
+    retried: int = 0
+    unanswered: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -52,9 +54,9 @@ def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, t
     nonces = make_nonces(count)
     started = time.monotonic()
     since = now_ms()
-    answered = trigger.fire_load(target, nonces, concurrency)
+    answered = trigger.fire_load(target, nonces, concurrency, timeout)
     if answered is not None:
-        counts = Counter({nonce: 1 for nonce in answered})
+        counts = Counter({nonce: 1 for nonce in answered.confirmed})
     else:
         markers = {nonce: trigger.marker(target, nonce) for nonce in nonces}
         run_id = nonces[0].split("-")[0]
@@ -74,4 +76,6 @@ def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, t
         confirmed=sum(1 for n in nonces if counts[n] > 0), missing=len(missing),
         duplicated=sum(c - 1 for c in counts.values() if c > 1),
         seconds=round(time.monotonic() - started, 2), missing_examples=missing[:5],
+        retried=answered.retried if answered is not None else 0,
+        unanswered=dict(answered.unanswered) if answered is not None else {},
     )

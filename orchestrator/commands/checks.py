@@ -48,6 +48,10 @@ def _print_load_results(results: list[LoadResult]) -> None:
         typer.echo(f"{r.trigger:<10} {r.invocation:<13} {r.fired:>6} {r.confirmed:>9} {r.missing:>7} {r.duplicated:>10} {r.seconds:>8.2f}")
         if r.missing_examples:
             typer.echo(f"{'':<10} missing nonces, first ones: {', '.join(r.missing_examples)}")
+        if r.unanswered:
+            typer.echo(f"{'':<10} last answers of the missing: {', '.join(f'{k} x{v}' for k, v in r.unanswered.items())}")
+        if r.retried:
+            typer.echo(f"{'':<10} retried {r.retried} requests answered with a throttle, a gateway error or nothing, as a client would")
 
 
 @reports_errors

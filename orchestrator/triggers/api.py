@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import urllib.error
 from concurrent.futures import ThreadPoolExecutor
 import urllib.parse
@@ -12,7 +14,7 @@ from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wa
 
 from orchestrator.aws import signed_headers
 from orchestrator.errors import UsageError
-from orchestrator.triggers.base import Confirmation, Sent, Target, Trigger, UserEvent
+from orchestrator.triggers.base import Confirmation, Sent, SyncAnswers, Target, Trigger, UserEvent
 
 
 def invoke_url(target: Target, query: dict[str, str]) -> str:
@@ -30,6 +32,10 @@ def http_get(url: str, headers: dict[str, str], timeout: float = 10.0) -> tuple[
         return exc.code, exc.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, OSError) as exc:
         return 0, str(exc)
+
+
+# Answers a client retries: throttled, gateway errors, or nothing at all.
+_RETRIED_STATUSES = {0, 429, 500, 502, 503, 504}
 
 
 class ApiTrigger(Trigger):
@@ -55,15 +61,34 @@ class ApiTrigger(Trigger):
             raise
         return True
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> set[str]:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers:
+        """GET once per nonce; a throttle (429), a gateway error (5xx) or no connection is retried, as a client would."""
         greeting = self.deployed_greeting(target)
+        deadline = time.monotonic() + timeout
+        answers = SyncAnswers(confirmed=set())
+        lock = threading.Lock()
 
-        def answered(nonce: str) -> bool:
+        def request(nonce: str) -> None:
             url = invoke_url(target, {"name": nonce})
-            return http_get(url, signed_headers("GET", url, target.settings)) == (200, f"{greeting} {nonce}")
+            wait = 0.1
+            while True:
+                status, body = http_get(url, signed_headers("GET", url, target.settings))
+                if (status, body) == (200, f"{greeting} {nonce}"):
+                    with lock:
+                        answers.confirmed.add(nonce)
+                    return
+                if status not in _RETRIED_STATUSES or time.monotonic() + wait > deadline:
+                    with lock:
+                        answers.unanswered[f"HTTP {status}" if status else "no connection"] += 1
+                    return
+                with lock:
+                    answers.retried += 1
+                time.sleep(wait)
+                wait = min(wait * 2, 2.0)
 
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            return {n for n, ok in zip(nonces, pool.map(answered, nonces)) if ok}
+            list(pool.map(request, nonces))
+        return answers
 
     def deployed_greeting(self, target: Target) -> str:
         config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)

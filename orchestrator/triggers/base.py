@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -49,6 +50,15 @@ class Sent:
     note: str = ""
 
 
+@dataclass
+class SyncAnswers:
+    """What a synchronous trigger answered under load: the nonces answered correctly, and how it went."""
+
+    confirmed: set[str]
+    retried: int = 0
+    unanswered: Counter = field(default_factory=Counter)  # last answer of each request never answered right
+
+
 @dataclass(frozen=True)
 class Target:
     """An applied trigger as its Terraform outputs describe it."""
@@ -90,8 +100,8 @@ class Trigger(ABC):
         """Send one event carrying nonce through the real trigger and wait until its effect shows."""
 
     @abstractmethod
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> set[str] | None:
-        """Fire one event per nonce; a synchronous trigger returns the nonces answered correctly, others None."""
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers | None:
+        """Fire one event per nonce; a synchronous trigger returns its answers, others None (their logs confirm)."""
 
     def marker(self, target: Target, nonce: str) -> str:
         """The end of the log line that proves the event carrying nonce reached the function."""

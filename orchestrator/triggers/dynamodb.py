@@ -36,7 +36,7 @@ class DynamodbTrigger(Trigger):
     def marker(self, target: Target, nonce: str) -> str:
         return f"INSERT nonce = {nonce}"
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         table = target.outputs["dynamodb"]["table_name"]
         dynamodb = target.client("dynamodb")
         for start in range(0, len(nonces), _BATCH_WRITE_LIMIT):

@@ -30,7 +30,7 @@ class KinesisTrigger(Trigger):
     def marker(self, target: Target, nonce: str) -> str:
         return f"Data = test-{nonce}"
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         stream = target.outputs["kinesis"]["stream_name"]
         kinesis = target.client("kinesis")
         for start in range(0, len(nonces), _PUT_RECORDS_LIMIT):

@@ -44,7 +44,7 @@ class S3Trigger(Trigger):
     def marker(self, target: Target, nonce: str) -> str:
         return f"key = {object_key(target, nonce)}"
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         bucket = target.outputs["s3"]["bucket_name"]
         s3 = target.client("s3")
 

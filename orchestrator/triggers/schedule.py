@@ -53,7 +53,7 @@ class ScheduleTrigger(Trigger):
     def marker(self, target: Target, nonce: str) -> str:
         return detail_line(nonce)
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         events = target.client("events")
         for start in range(0, len(nonces), _PUT_EVENTS_LIMIT):
             chunk = [entry(target, {"nonce": n}) for n in nonces[start:start + _PUT_EVENTS_LIMIT]]

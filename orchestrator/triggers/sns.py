@@ -28,7 +28,7 @@ class SnsTrigger(Trigger):
     def marker(self, target: Target, nonce: str) -> str:
         return f"Message = {message(nonce)}"
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         topic = target.outputs["sns"]["topic_arn"]
         sns = target.client("sns")
         with ThreadPoolExecutor(max_workers=concurrency) as pool:

@@ -48,7 +48,7 @@ class SqsTrigger(Trigger):
     def marker(self, target: Target, nonce: str) -> str:
         return f"Body = {body(nonce)}"
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int) -> None:
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         _send(target, [body(n) for n in nonces])
         return None
 
