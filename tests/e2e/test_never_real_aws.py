@@ -13,14 +13,15 @@ CANARY_SECRET = "trigCanarySecretValueThatMustNeverBePrinted0001"
 def test_a_resource_of_an_unlisted_service_is_refused_before_terraform_runs(make_trig, project_copy):
     trig = make_trig()
     module = project_copy / "terraform" / "modules" / "s3_trigger" / "main.tf"
-    module.write_text(module.read_text() + '\nresource "aws_sns_topic" "extra" {\n  name = "extra"\n}\n')
+    # SSM is a service the localstack root has no endpoint override for.
+    module.write_text(module.read_text() + '\nresource "aws_ssm_parameter" "extra" {\n  name  = "extra"\n  type  = "String"\n  value = "x"\n}\n')
     result = trig.run("apply", "s3", expect=2, TRIG_PROJECT=str(project_copy))
     assert result.stderr.strip().splitlines()[-1] == (
-        "trig: error: refusing to run Terraform: terraform/modules/s3_trigger/main.tf uses aws_sns_topic (service sns), "
-        "which has no endpoint override and would reach real AWS; add `sns = var.endpoint` to the endpoints block "
+        "trig: error: refusing to run Terraform: terraform/modules/s3_trigger/main.tf uses aws_ssm_parameter (service ssm), "
+        "which has no endpoint override and would reach real AWS; add `ssm = var.endpoint` to the endpoints block "
         "in providers.tf.")
     assert tree_snapshot(trig.home / "terraform" / "state") == {}
-    assert trig.client("sns").list_topics()["Topics"] == []
+    assert trig.client("ssm").describe_parameters()["Parameters"] == []
 
 
 def test_an_endpoint_off_this_machine_is_refused_unless_allowed(make_trig):
