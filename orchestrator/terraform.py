@@ -311,11 +311,23 @@ class TerraformAdapter:
                 f"remove the stale lock with `terraform force-unlock`.", command=method, returncode=code, stderr=err)
         if code not in ok_codes:
             command = args[0] if method == "cmd" else method
+            kept = self._keep_failed_output(workspace, command, out, err)
             raise TerraformError(
-                f"terraform {command} of {workspace} failed: {summarize_error(err)}",
+                f"terraform {command} of {workspace} failed: {summarize_error(err)} (Terraform's full output: {kept})",
                 command=command, returncode=code, stderr=err,
             )
         return code, out, err
+
+    def _keep_failed_output(self, workspace: str, command: str, out: str, err: str) -> Path:
+        """Write a failed command's whole output next to the state, for the diagnosis one line cannot carry.
+
+        The environment Terraform ran with holds no real credential (scrubbed_environment), and the
+        provider's fake keys are never echoed by Terraform, so the file is safe to attach to a report.
+        """
+        path = self.work / "logs" / f"{workspace}-{command}.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"$ terraform {command} (workspace {workspace})\n\n--- stdout ---\n{out}\n--- stderr ---\n{err}")
+        return path
 
     def apply(self, workspace: str, var_file: Path) -> str:
         """Apply the root in a workspace with the given tfvars; returns Terraform's output."""

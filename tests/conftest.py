@@ -19,6 +19,8 @@ from orchestrator.emulator import free_port
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # MiniStack treats a 12-digit access key as its own account: one per test that builds resources.
 _ACCOUNTS = itertools.count(200000000001)
+# The session emulator's log, attached to the report of a failed test.
+_EMULATOR_LOGS: list[Path] = []
 
 
 @dataclass
@@ -74,6 +76,7 @@ def emulator_endpoint(tmp_path_factory):
     home = tmp_path_factory.mktemp("emulator")
     trig = Trig(home, "", "000000000000")
     port = free_port()
+    _EMULATOR_LOGS.append(home / "emulator.log")
     started = trig.run("up", "--port", str(port), timeout=60, TRIG_ENDPOINT="")
     endpoint = started.stdout.strip().splitlines()[-1]
     try:
@@ -83,10 +86,32 @@ def emulator_endpoint(tmp_path_factory):
 
 
 @pytest.fixture
-def make_trig(emulator_endpoint, tmp_path_factory):
+def make_trig(emulator_endpoint, tmp_path_factory, request):
     """A Trig for a fresh account on the shared emulator: tests that build their own resources do not collide."""
     def make() -> Trig:
         account = str(next(_ACCOUNTS))
-        return Trig(tmp_path_factory.mktemp(f"acct-{account}"), emulator_endpoint, account)
+        trig = Trig(tmp_path_factory.mktemp(f"acct-{account}"), emulator_endpoint, account)
+        request.node.trig_homes = [*getattr(request.node, "trig_homes", []), trig.home]
+        return trig
 
     return make
+
+
+def _tail(path: Path, lines: int) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report carries what explains a failure one line cannot: the Terraform output trig
+    kept for each failed command of the test's accounts, and the end of the emulator's log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for home in getattr(item, "trig_homes", []):
+        for kept in sorted((home / "terraform" / "logs").glob("*.log")):
+            report.sections.append((f"Terraform output kept by trig: {kept}", _tail(kept, 80)))
+    for log in _EMULATOR_LOGS:
+        if log.exists():
+            report.sections.append((f"end of the emulator log {log}", _tail(log, 40)))

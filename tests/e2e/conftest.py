@@ -11,10 +11,17 @@ STACK_ACCOUNT = "000000000000"
 SEED_TRIGGERS = ("api", "s3", "kinesis")
 
 
+# MiniStack, late in a loaded run, now and then loses an answer the provider then retries ("already
+# exists"), or never invokes one queued event. A test of ours that fails twice in a row is a failure;
+# once, with a pass on a fresh account right after, it is reported as a rerun (R) in the summary.
+E2E_RERUNS = 1
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.flaky(reruns=E2E_RERUNS, reruns_delay=2))
 
 
 @pytest.fixture(scope="session")

@@ -92,3 +92,17 @@ def test_missing_function_folder_and_broken_handler_are_refused(applied_api, pro
     result = applied_api.run("apply", "api", expect=None, TRIG_PROJECT=str(project_copy))
     assert_refused(result, 2, "functions/api does not exist: restore it or create it with a handler.py.")
     assert state_of(applied_api) == before
+
+
+def test_failed_terraform_command_keeps_its_whole_output_and_names_the_file(make_trig, project_copy):
+    """A module Terraform rejects: the one line gives the first error and where the full output was kept."""
+    trig = make_trig()
+    module = project_copy / "terraform" / "modules" / "s3_trigger" / "main.tf"
+    module.write_text(module.read_text().replace("force_destroy = var.force_destroy",
+                                                 "force_destroy = var.force_destroy\n  colour        = \"red\""))
+    result = trig.run("apply", "s3", expect=1, TRIG_PROJECT=str(project_copy))
+    kept = trig.home / "terraform" / "logs" / "s3-apply.log"
+    assert_refused(result, 1, "terraform apply of s3 failed: Unsupported argument")
+    assert result.stderr.strip().endswith(f"(Terraform's full output: {kept})"), result.stderr
+    assert 'An argument named "colour" is not expected here.' in kept.read_text()
+    assert trig.client("s3").list_buckets()["Buckets"] == []

@@ -42,6 +42,7 @@ def probe_lines(trig: Trig, trigger: str, nonce: str) -> list[dict]:
 
 
 def rows_of(result) -> dict[tuple[str, str], dict]:
+    assert result.stdout.strip(), f"no JSON on stdout; stderr:\n{result.stderr}"
     return {(row["trigger"], row["property"]): row for row in json.loads(result.stdout)["rows"]}
 
 
