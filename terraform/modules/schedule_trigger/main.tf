@@ -24,31 +24,13 @@ resource "aws_cloudwatch_event_target" "this" {
   depends_on = [aws_lambda_permission.this]
 }
 
-# Asynchronous invocation settings: how often Lambda retries a failed invocation and
-# where it sends the event once retries are exhausted.
-module "on_failure" {
-  source = "../failure_queue"
-  count  = var.on_failure_queue_name == "" ? 0 : 1
-
-  name               = var.on_failure_queue_name
-  function_role_name = var.function_role_name
-  tags               = var.tags
-}
-
-resource "aws_lambda_function_event_invoke_config" "this" {
-  count = var.maximum_retry_attempts == null && var.on_failure_queue_name == "" ? 0 : 1
+# Retries of a failed invocation and the on-failure destination.
+module "async_invocation" {
+  source = "../async_invocation"
 
   function_name          = var.function_name
+  function_role_name     = var.function_role_name
   maximum_retry_attempts = var.maximum_retry_attempts
-
-  dynamic "destination_config" {
-    for_each = var.on_failure_queue_name == "" ? [] : [module.on_failure[0].arn]
-    content {
-      on_failure {
-        destination = destination_config.value
-      }
-    }
-  }
-
-  depends_on = [module.on_failure]
+  on_failure_queue_name  = var.on_failure_queue_name
+  tags                   = var.tags
 }
