@@ -31,19 +31,37 @@ def _put(target: Target, stream: str, instructions: list[str]) -> list[str]:
     return [entry.get("SequenceNumber", "") for entry in answer["Records"]]
 
 
-def _batch_rows(target: Target, stream: str, batch_size: int, nonce: str, timeout: float) -> list[Row]:
-    ids = [f"r{index:02d}" for index in range(RECORDS)]
+def observed_batches(target: Target, send, ids: list[str], nonce: str, timeout: float) -> list[list[str]]:
+    """Send one answering record per id through send(instructions), wait until every id was processed
+    (then a moment longer, for a duplicate), and return the batches the probe logged, as lists of ids."""
     start = now_ms()
-    _put(target, stream, [f"answer.{nonce}.{record}" for record in ids])
+    send([f"answer.{nonce}.{record}" for record in ids])
 
     def batches(lines) -> list[list[str]]:
         return [list(line.ids) for line in lines_for(lines, nonce) if line.ok]
 
     wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len({r for b in batches(lines) for r in b}) >= RECORDS, timeout)
+                        lambda lines: len({r for b in batches(lines) for r in b}) >= len(ids), timeout)
     wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: sum(map(len, batches(lines))) > RECORDS, SETTLE_SECONDS)
-    seen = batches(read_probe_lines(target, start))
+                        lambda lines: sum(map(len, batches(lines))) > len(ids), SETTLE_SECONDS)
+    return batches(read_probe_lines(target, start))
+
+
+def invocations_until_success(target: Target, send, record: str, failures: int, nonce: str, timeout: float) -> list:
+    """Send one record that fails `failures` times, wait for its success (then a moment longer, for an
+    invocation too many), and return the probe's lines for it."""
+    start = now_ms()
+    send([f"fail-{failures}.{nonce}.{record}"])
+    wait_for_log_events(lambda: read_probe_lines(target, start),
+                        lambda lines: any(line.ok for line in lines_for(lines, nonce)), timeout)
+    wait_for_log_events(lambda: read_probe_lines(target, start),
+                        lambda lines: len(lines_for(lines, nonce)) > failures + 1, SETTLE_SECONDS)
+    return lines_for(read_probe_lines(target, start), nonce)
+
+
+def _batch_rows(target: Target, stream: str, batch_size: int, nonce: str, timeout: float) -> list[Row]:
+    ids = [f"r{index:02d}" for index in range(RECORDS)]
+    seen = observed_batches(target, lambda instructions: _put(target, stream, instructions), ids, nonce, timeout)
     size = judge_batch_sizes(seen, batch_size)
     once = judge_exactly_once_in_order(seen, ids)
     return [

@@ -113,13 +113,8 @@ class Trigger(ABC):
 
     def resources_exist(self, target: Target) -> bool:
         """True when both the function and the trigger resource are still in the emulator."""
-        try:
-            target.client("lambda").get_function(FunctionName=target.function_name)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
-                return False
-            raise
-        return self.trigger_resource_exists(target)
+        return (found(lambda: target.client("lambda").get_function(FunctionName=target.function_name))
+                and self.trigger_resource_exists(target))
 
     def probe_defaults(self, settings: Settings) -> dict[str, object] | None:
         """The values of this type's probe stack (template probe-<name>.tfvars.j2) for `check --semantics`;
@@ -164,6 +159,45 @@ class Trigger(ABC):
                         body="answered as `trig check` expects" if ok else "not answered as `trig check` expects",
                         expects_logs=False)
         return Sent({"nonce": nonce}, marker=self.marker(target, nonce))
+
+
+class MappedTrigger(Trigger):
+    """A trigger whose function an event source mapping invokes (a stream or a queue Lambda polls).
+
+    Its module outputs the mapping's UUID as event_source_mapping_uuid, under the trigger's name.
+    """
+
+    def diagnose(self, target: Target) -> list[str]:
+        lines = super().diagnose(target)
+        uuid = target.outputs[self.name].get("event_source_mapping_uuid")
+        try:
+            mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
+            lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "
+                            f"last processing result {mapping.get('LastProcessingResult', '?')}")
+        except ClientError as exc:
+            lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
+        return lines
+
+
+def found(call, missing_codes: tuple[str, ...] = ("ResourceNotFoundException",)) -> bool:
+    """True when call() succeeds, False when the emulator answers one of missing_codes; other errors raise."""
+    try:
+        call()
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in missing_codes:
+            return False
+        raise
+    return True
+
+
+def confirm_marker(target: Target, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:
+    """Wait for a log line ending with expected; sent says what was sent, for the message when none comes."""
+    found_it, events = wait_for_lines(target, start_ms, timeout,
+                                      lambda evs: any(e.message.endswith(expected) for e in evs))
+    if found_it:
+        return Confirmation(True, f"{expected!r} in {target.log_group}")
+    return Confirmation(False, f"no {expected!r} line in {target.log_group}{f' after {sent}' if sent else ''}",
+                        last_lines(events))
 
 
 def now_ms() -> int:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import Confirmation, MappedTrigger, Target, confirm_marker, found, now_ms
 
 _BATCH_WRITE_LIMIT = 25
 # Experiments: records put for the batch-size row, failures before the retried batch succeeds,
@@ -20,7 +18,7 @@ def item(target: Target, nonce: str) -> dict:
     return {key: {"S": f"trig-check-{nonce}"}, "nonce": {"S": nonce}}
 
 
-class DynamodbTrigger(Trigger):
+class DynamodbTrigger(MappedTrigger):
     name = "dynamodb"
     invocation = "stream"
     description = "DynamoDB table stream (NEW_AND_OLD_IMAGES) read by an event source mapping"
@@ -49,35 +47,14 @@ class DynamodbTrigger(Trigger):
         return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("dynamodb").describe_table(TableName=target.outputs["dynamodb"]["table_name"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
-                return False
-            raise
-        return True
-
-    def diagnose(self, target: Target) -> list[str]:
-        lines = super().diagnose(target)
-        uuid = target.outputs["dynamodb"].get("event_source_mapping_uuid")
-        try:
-            mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
-            lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "
-                            f"last processing result {mapping.get('LastProcessingResult', '?')}")
-        except ClientError as exc:
-            lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
-        return lines
+        table = target.outputs["dynamodb"]["table_name"]
+        return found(lambda: target.client("dynamodb").describe_table(TableName=table))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         table = target.outputs["dynamodb"]["table_name"]
-        expected = self.marker(target, nonce)
         start = now_ms()
         target.client("dynamodb").put_item(TableName=table, Item=item(target, nonce))
-        found, events = wait_for_lines(target, start, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
-        if found:
-            return Confirmation(True, f"{expected!r} in {target.log_group}")
-        return Confirmation(False, f"no {expected!r} line in {target.log_group} after PutItem to {table}",
-                            last_lines(events))
+        return confirm_marker(target, start, timeout, self.marker(target, nonce), f"PutItem to {table}")
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         return {"table": "trig-probe-table", "batch_size": 10, "starting_position": "TRIM_HORIZON",
@@ -103,39 +80,23 @@ def _put(target: Target, instructions: list[str]) -> None:
 
 
 def _batch_row(target: Target, batch_size: int, nonce: str, timeout: float):
-    from orchestrator.logwatch import wait_for_log_events
-    from orchestrator.semantics.probe import read_probe_lines
-    from orchestrator.semantics.verdicts import Row, judge_batch_sizes, lines_for
+    from orchestrator.semantics.stream import observed_batches
+    from orchestrator.semantics.verdicts import Row, judge_batch_sizes
 
     ids = [f"r{index:02d}" for index in range(RECORDS)]
-    start = now_ms()
-    _put(target, [f"answer.{nonce}.{record}" for record in ids])
-
-    def batches(lines) -> list[list[str]]:
-        return [list(line.ids) for line in lines_for(lines, nonce) if line.ok]
-
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len({r for b in batches(lines) for r in b}) >= RECORDS, timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: sum(map(len, batches(lines))) > RECORDS, SETTLE_SECONDS)
-    judged = judge_batch_sizes(batches(read_probe_lines(target, start)), batch_size)
+    judged = judge_batch_sizes(observed_batches(target, lambda texts: _put(target, texts), ids, nonce, timeout),
+                               batch_size)
     return Row("dynamodb", "stream", "batch size honoured",
                f"{RECORDS} items put with batch_size = {batch_size} arrive in invocations of at most {batch_size} records",
                judged.observed, judged.verdict, nonce, judged.counts)
 
 
 def _retry_row(target: Target, nonce: str, timeout: float):
-    from orchestrator.logwatch import wait_for_log_events
-    from orchestrator.semantics.probe import read_probe_lines
-    from orchestrator.semantics.verdicts import Row, judge_retry_until_success, lines_for
+    from orchestrator.semantics.stream import invocations_until_success
+    from orchestrator.semantics.verdicts import Row, judge_retry_until_success
 
-    start = now_ms()
-    _put(target, [f"fail-{FAILURES}.{nonce}.head"])
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: any(line.ok for line in lines_for(lines, nonce)), timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len(lines_for(lines, nonce)) > FAILURES + 1, SETTLE_SECONDS)
-    judged = judge_retry_until_success(lines_for(read_probe_lines(target, start), nonce), "head", FAILURES, [])
+    lines = invocations_until_success(target, lambda texts: _put(target, texts), "head", FAILURES, nonce, timeout)
+    judged = judge_retry_until_success(lines, "head", FAILURES, [])
     return Row("dynamodb", "stream", "failing batch retried",
                f"a batch failing {FAILURES} times is retried until it succeeds ({FAILURES + 1} invocations)",
                judged.observed, judged.verdict, nonce, judged.counts)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from botocore.exceptions import ClientError
-
 from orchestrator.errors import UsageError
-from orchestrator.triggers.base import Confirmation, Sent, Target, Trigger, UserEvent, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import (
+    Confirmation, MappedTrigger, Sent, Target, UserEvent, confirm_marker, found, now_ms,
+)
 
 
 _PUT_RECORDS_LIMIT = 500
 
 
-class KinesisTrigger(Trigger):
+class KinesisTrigger(MappedTrigger):
     name = "kinesis"
     invocation = "stream"
     description = "Kinesis stream read by an event source mapping"
@@ -45,35 +45,15 @@ class KinesisTrigger(Trigger):
         return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("kinesis").describe_stream_summary(StreamName=target.outputs["kinesis"]["stream_name"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
-                return False
-            raise
-        return True
-
-    def diagnose(self, target: Target) -> list[str]:
-        lines = super().diagnose(target)
-        uuid = target.outputs["kinesis"].get("event_source_mapping_uuid")
-        try:
-            mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
-            lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "
-                            f"last processing result {mapping.get('LastProcessingResult', '?')}")
-        except ClientError as exc:
-            lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
-        return lines
+        stream = target.outputs["kinesis"]["stream_name"]
+        return found(lambda: target.client("kinesis").describe_stream_summary(StreamName=stream))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         stream = target.outputs["kinesis"]["stream_name"]
         data = f"test-{nonce}"
         start = now_ms()
         target.client("kinesis").put_record(StreamName=stream, PartitionKey="123", Data=data.encode())
-        expected = f"Data = {data}"
-        found, events = wait_for_lines(target, start, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
-        if found:
-            return Confirmation(True, f"{expected!r} in {target.log_group}")
-        return Confirmation(False, f"no {expected!r} line in {target.log_group}", last_lines(events))
+        return confirm_marker(target, start, timeout, f"Data = {data}", f"PutRecord to {stream}")
 
     def send_event(self, target: Target, event: UserEvent) -> Sent:
         """PutRecord of the user's data (partition key --key, default 123); the mapping invokes the function."""

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from botocore.exceptions import ClientError
-
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import Confirmation, Target, Trigger, found, last_lines, now_ms, wait_for_lines
 
 DETAIL_TYPE = "trig check"
 SCHEDULED = "Scheduled Event"
@@ -64,13 +62,8 @@ class ScheduleTrigger(Trigger):
         return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("events").describe_rule(Name=target.outputs["schedule"]["rule_name"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
-                return False
-            raise
-        return True
+        rule = target.outputs["schedule"]["rule_name"]
+        return found(lambda: target.client("events").describe_rule(Name=rule))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         """PutEvents with the nonce in the detail; when the timeout covers one period of the schedule,

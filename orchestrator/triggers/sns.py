@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from botocore.exceptions import ClientError
-
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import Confirmation, Target, Trigger, confirm_marker, found, now_ms
 
 
 def message(nonce: str) -> str:
@@ -36,24 +34,16 @@ class SnsTrigger(Trigger):
         return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("sns").get_topic_attributes(TopicArn=target.outputs["sns"]["topic_arn"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("NotFound", "NotFoundException", "404"):
-                return False
-            raise
-        return True
+        topic = target.outputs["sns"]["topic_arn"]
+        return found(lambda: target.client("sns").get_topic_attributes(TopicArn=topic),
+                     ("NotFound", "NotFoundException", "404"))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         topic = target.outputs["sns"]["topic_arn"]
         expected = self.marker(target, nonce)
         start = now_ms()
         target.client("sns").publish(TopicArn=topic, Message=message(nonce), Subject="trig check")
-        found, events = wait_for_lines(target, start, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
-        if found:
-            return Confirmation(True, f"{expected!r} in {target.log_group}")
-        return Confirmation(False, f"no {expected!r} line in {target.log_group} after Publish to {topic}",
-                            last_lines(events))
+        return confirm_marker(target, start, timeout, expected, f"Publish to {topic}")
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         # One retry, as for S3, so that a row would show the setting obeyed rather than the default.

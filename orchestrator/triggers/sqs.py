@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from botocore.exceptions import ClientError
-
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import Confirmation, MappedTrigger, Target, confirm_marker, found, now_ms
 
 _SEND_BATCH_LIMIT = 10
 # Experiments: messages sent for the batch-size row, and how long to watch for an invocation that must not come.
@@ -30,7 +28,7 @@ def _send(target: Target, bodies: list[str]) -> None:
             sqs.send_message_batch(QueueUrl=queue_url, Entries=[e for e in entries if e["Id"] in failed])
 
 
-class SqsTrigger(Trigger):
+class SqsTrigger(MappedTrigger):
     name = "sqs"
     invocation = "poll"
     description = "SQS queue with a dead-letter queue, read by an event source mapping"
@@ -53,34 +51,15 @@ class SqsTrigger(Trigger):
         return None
 
     def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("sqs").get_queue_attributes(QueueUrl=target.outputs["sqs"]["queue_url"],
-                                                      AttributeNames=["QueueArn"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"):
-                return False
-            raise
-        return True
-
-    def diagnose(self, target: Target) -> list[str]:
-        lines = super().diagnose(target)
-        uuid = target.outputs["sqs"].get("event_source_mapping_uuid")
-        try:
-            mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
-            lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "
-                            f"last processing result {mapping.get('LastProcessingResult', '?')}")
-        except ClientError as exc:
-            lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
-        return lines
+        queue_url = target.outputs["sqs"]["queue_url"]
+        return found(lambda: target.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"]),
+                     ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        expected = self.marker(target, nonce)
+        queue_url = target.outputs["sqs"]["queue_url"]
         start = now_ms()
-        target.client("sqs").send_message(QueueUrl=target.outputs["sqs"]["queue_url"], MessageBody=body(nonce))
-        found, events = wait_for_lines(target, start, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
-        if found:
-            return Confirmation(True, f"{expected!r} in {target.log_group}")
-        return Confirmation(False, f"no {expected!r} line in {target.log_group}", last_lines(events))
+        target.client("sqs").send_message(QueueUrl=queue_url, MessageBody=body(nonce))
+        return confirm_marker(target, start, timeout, self.marker(target, nonce), f"SendMessage to {queue_url}")
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         # A short visibility timeout (and a function timeout within it) so a failed batch comes back in seconds.
@@ -97,39 +76,23 @@ class SqsTrigger(Trigger):
 # The experiments import the semantics package when they run: it imports the trigger registry.
 
 def _batch_row(target: Target, batch_size: int, nonce: str, timeout: float):
-    from orchestrator.logwatch import wait_for_log_events
-    from orchestrator.semantics.probe import read_probe_lines
-    from orchestrator.semantics.verdicts import Row, judge_batch_sizes, lines_for
+    from orchestrator.semantics.stream import observed_batches
+    from orchestrator.semantics.verdicts import Row, judge_batch_sizes
 
     ids = [f"m{index:02d}" for index in range(MESSAGES)]
-    start = now_ms()
-    _send(target, [f"answer.{nonce}.{record}" for record in ids])
-
-    def batches(lines) -> list[list[str]]:
-        return [list(line.ids) for line in lines_for(lines, nonce) if line.ok]
-
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len({r for b in batches(lines) for r in b}) >= MESSAGES, timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: sum(map(len, batches(lines))) > MESSAGES, SETTLE_SECONDS)
-    judged = judge_batch_sizes(batches(read_probe_lines(target, start)), batch_size)
+    judged = judge_batch_sizes(observed_batches(target, lambda texts: _send(target, texts), ids, nonce, timeout),
+                               batch_size)
     return Row("sqs", "poll", "batch size honoured",
                f"{MESSAGES} messages with batch_size = {batch_size} arrive in invocations of at most {batch_size} messages",
                judged.observed, judged.verdict, nonce, judged.counts)
 
 
 def _retry_row(target: Target, nonce: str, timeout: float):
-    from orchestrator.logwatch import wait_for_log_events
-    from orchestrator.semantics.probe import read_probe_lines
-    from orchestrator.semantics.verdicts import Row, judge_retry_until_success, lines_for
+    from orchestrator.semantics.stream import invocations_until_success
+    from orchestrator.semantics.verdicts import Row, judge_retry_until_success
 
-    start = now_ms()
-    _send(target, [f"fail-1.{nonce}.m"])
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: any(line.ok for line in lines_for(lines, nonce)), timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start), lambda lines: len(lines_for(lines, nonce)) > 2,
-                        SETTLE_SECONDS)
-    judged = judge_retry_until_success(lines_for(read_probe_lines(target, start), nonce), "m", 1, [])
+    lines = invocations_until_success(target, lambda texts: _send(target, texts), "m", 1, nonce, timeout)
+    judged = judge_retry_until_success(lines, "m", 1, [])
     return Row("sqs", "poll", "failing batch retried",
                "a message whose batch fails once is received again after the visibility timeout and succeeds "
                "(2 invocations)", judged.observed, judged.verdict, nonce, judged.counts)

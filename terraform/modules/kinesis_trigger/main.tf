@@ -36,7 +36,7 @@ resource "aws_lambda_event_source_mapping" "this" {
   bisect_batch_on_function_error = var.bisect_batch_on_function_error
 
   dynamic "destination_config" {
-    for_each = var.on_failure_queue_name == "" ? [] : [aws_sqs_queue.on_failure[0].arn]
+    for_each = var.on_failure_queue_name == "" ? [] : [module.on_failure[0].arn]
     content {
       on_failure {
         destination_arn = destination_config.value
@@ -44,31 +44,15 @@ resource "aws_lambda_event_source_mapping" "this" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.read_stream, aws_iam_role_policy.send_failures]
+  depends_on = [aws_iam_role_policy.read_stream, module.on_failure]
 }
 
 # Where the mapping describes a batch it gave up on.
-resource "aws_sqs_queue" "on_failure" {
-  count = var.on_failure_queue_name == "" ? 0 : 1
+module "on_failure" {
+  source = "../failure_queue"
+  count  = var.on_failure_queue_name == "" ? 0 : 1
 
-  name = var.on_failure_queue_name
-  tags = var.tags
-}
-
-data "aws_iam_policy_document" "send_failures" {
-  count = var.on_failure_queue_name == "" ? 0 : 1
-
-  statement {
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.on_failure[0].arn]
-  }
-}
-
-# The mapping sends to its destination with the function's role.
-resource "aws_iam_role_policy" "send_failures" {
-  count = var.on_failure_queue_name == "" ? 0 : 1
-
-  name   = "send-failures-${var.on_failure_queue_name}"
-  role   = var.function_role_name
-  policy = data.aws_iam_policy_document.send_failures[0].json
+  name               = var.on_failure_queue_name
+  function_role_name = var.function_role_name
+  tags               = var.tags
 }

@@ -15,10 +15,10 @@ output "event_source_mapping_uuid" {
 
 output "on_failure_queue_url" {
   description = "URL of the on-failure destination queue (null without one)."
-  value       = one(aws_sqs_queue.on_failure[*].url)
+  value       = one(module.on_failure[*].url)
 }
 
 output "on_failure_queue_arn" {
   description = "ARN of the on-failure destination queue (null without one)."
-  value       = one(aws_sqs_queue.on_failure[*].arn)
+  value       = one(module.on_failure[*].arn)
 }

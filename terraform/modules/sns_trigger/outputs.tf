@@ -15,10 +15,10 @@ output "subscription_arn" {
 
 output "on_failure_queue_url" {
   description = "URL of the on-failure destination queue (null without one)."
-  value       = one(aws_sqs_queue.on_failure[*].url)
+  value       = module.async_invocation.on_failure_queue_url
 }
 
 output "on_failure_queue_arn" {
   description = "ARN of the on-failure destination queue (null without one)."
-  value       = one(aws_sqs_queue.on_failure[*].arn)
+  value       = module.async_invocation.on_failure_queue_arn
 }
