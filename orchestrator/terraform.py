@@ -49,6 +49,12 @@ def change_counts(apply_output: str) -> dict[str, int]:
     return {"added": 0, "changed": 0, "destroyed": 0}
 
 
+# Niceness of a Terraform run that must not slow the slowest one of a parallel apply down:
+# on a small machine the provider processes' start-up competes for the cores, and only
+# the run that finishes last sets the wall time.
+YIELDING_NICENESS = 10
+
+
 class _Terraform(python_terraform.Terraform):
     """python-terraform's command builder with trig's runner: own environment, Ctrl-C forwarded once."""
 
@@ -60,7 +66,11 @@ class _Terraform(python_terraform.Terraform):
         kwargs.pop("capture_output", None)
         kwargs.pop("raise_on_error", None)
         extra_env = kwargs.pop("env", {})
+        yield_cpu = kwargs.pop("yield_cpu", False)
         command = self.generate_cmd_string(cmd, *args, **kwargs)
+        if yield_cpu and shutil.which("nice"):
+            # nice execs Terraform in its place: the pid, the signals and the exit code stay Terraform's.
+            command = ["nice", "-n", str(YIELDING_NICENESS), *command]
         try:
             return run_process(command, cwd=self.working_dir, env={**self.env, **extra_env})
         finally:
@@ -108,15 +118,16 @@ def wait_through_interrupts(wait: Callable[[], object]) -> NoReturn:
 def run_process(command: list[str], cwd: str | None, env: Mapping[str, str]) -> tuple[int, str, str]:
     """Run a command to completion; Ctrl-C is handled by wait_through_interrupts.
 
-    Terraform runs in its own session, so a terminal's Ctrl-C reaches trig only and
-    trig decides what Terraform gets.
+    Terraform runs in its own process group, so a terminal's Ctrl-C reaches trig only and
+    trig decides what Terraform gets. It stays in trig's session: Linux schedules each session
+    as one group (autogroup), where a lower priority (YIELDING_NICENESS) would count for nothing.
     """
     log.debug("running %s in %s", " ".join(command), cwd)
     try:
         process = subprocess.Popen(
-            command, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", errors="replace",
-            start_new_session=True,
+            command, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
+            process_group=0,
         )
     except FileNotFoundError:
         raise UsageError(f"terraform binary {command[0]!r} not found: install Terraform >= 1.5 or pass --terraform-bin.") from None
@@ -329,11 +340,16 @@ class TerraformAdapter:
         path.write_text(f"$ terraform {command} (workspace {workspace})\n\n--- stdout ---\n{out}\n--- stderr ---\n{err}")
         return path
 
-    def apply(self, workspace: str, var_file: Path) -> str:
-        """Apply the root in a workspace with the given tfvars; returns Terraform's output."""
+    def apply(self, workspace: str, var_file: Path, yield_cpu: bool = False) -> str:
+        """Apply the root in a workspace with the given tfvars; returns Terraform's output.
+
+        yield_cpu runs Terraform (and so its provider) at a lower priority, for an apply that
+        runs beside a slower one whose wall time it should not add to.
+        """
         self.ensure_init()
         self.ensure_workspace(workspace)
-        _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None)
+        _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None,
+                              yield_cpu=yield_cpu)
         return out
 
     def destroy(self, workspace: str, var_file: Path) -> str:

@@ -15,6 +15,7 @@ _PUT_RECORDS_LIMIT = 500
 
 class KinesisTrigger(MappedTrigger):
     name = "kinesis"
+    provider_wait_seconds = 20.0  # the provider waits about 20 s after CreateStream
     invocation = "stream"
     description = "Kinesis stream read by an event source mapping"
     defaults = {

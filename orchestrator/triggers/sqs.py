@@ -30,6 +30,7 @@ def _send(target: Target, bodies: list[str]) -> None:
 
 class SqsTrigger(MappedTrigger):
     name = "sqs"
+    provider_wait_seconds = 25.0  # the provider waits about 25 s after each CreateQueue
     invocation = "poll"
     description = "SQS queue with a dead-letter queue, read by an event source mapping"
     defaults = {

@@ -47,3 +47,11 @@ def test_unknown_set_name_is_refused_with_the_known_names():
     with pytest.raises(UsageError, match="unknown name for s3"):
         check_set_names([REGISTRY["s3"]], {"greeting": "hi"})
     check_set_names(select_triggers(["all"]), {"greeting": "hi", "kinesis.batch_size": "10"})
+
+
+def test_the_slowest_apply_keeps_the_cpu_and_a_single_one_yields_nothing():
+    from orchestrator.stack import slowest_to_apply
+
+    assert slowest_to_apply([REGISTRY["api"], REGISTRY["kinesis"], REGISTRY["s3"]]) is REGISTRY["kinesis"]
+    assert slowest_to_apply([REGISTRY["kinesis"], REGISTRY["sqs"]]) is REGISTRY["sqs"]
+    assert slowest_to_apply([REGISTRY["api"]]) is None
