@@ -29,5 +29,15 @@ class TerraformError(TrigError):
         self.stderr = stderr
 
 
+class TerraformStopped(TerraformError):
+    """trig stopped a Terraform run: the emulator stopped answering, or a resource waited for an answer that was lost."""
+
+    def __init__(self, reason: str, *, workspace: str, command: str, endpoint_died: bool, stderr: str = ""):
+        super().__init__(f"terraform {command} of {workspace} stopped: {reason}", command=command, stderr=stderr)
+        self.reason = reason
+        self.workspace = workspace
+        self.endpoint_died = endpoint_died
+
+
 class ConfirmationError(TrigError):
     """A fired event was not confirmed in time."""

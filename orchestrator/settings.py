@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestrator.errors import UsageError
+from orchestrator.watchdog import DEFAULT_STALL_SECONDS
 
 DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = "us-east-1"
@@ -45,6 +46,20 @@ class Settings:
     @property
     def functions_dir(self) -> Path:
         return self.project_dir / "functions"
+
+    @property
+    def stall_seconds(self) -> float:
+        """How long a resource may wait for the emulator's answer before trig stops Terraform (TRIG_STALL_SECONDS)."""
+        text = os.environ.get("TRIG_STALL_SECONDS", "")
+        if not text:
+            return DEFAULT_STALL_SECONDS
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = 0.0
+        if seconds <= 0:
+            raise UsageError(f"TRIG_STALL_SECONDS={text!r} is not a positive number of seconds: unset it or give e.g. 150.")
+        return seconds
 
 
 def find_project_dir() -> Path:

@@ -7,6 +7,7 @@ import fcntl
 import logging
 import time
 import uuid
+from datetime import datetime, timezone
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator import emulator
-from orchestrator.errors import TrigError, UsageError
+from orchestrator.aws import make_client
+from orchestrator.errors import EmulatorError, TerraformError, TerraformStopped, TrigError, UsageError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.load import LoadResult, load_check
+from orchestrator.lost_answers import LostCreate, created_since, lost_creates
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
@@ -133,8 +136,19 @@ def for_each_trigger(triggers: list[Trigger], work) -> list:
             # Ctrl-C reaches this (main) thread only; the workers' Terraform runs go on.
             wait_through_interrupts(lambda: wait(futures))
     if errors:
-        raise errors[0]
+        raise _one_error(errors)
     return results
+
+
+def _one_error(errors: list[TrigError]) -> TrigError:
+    """The error to report for a parallel run: when the emulator died, one line for every trigger it stopped."""
+    died = [e for e in errors if isinstance(e, TerraformStopped) and e.endpoint_died]
+    if not died:
+        return errors[0]
+    names = sorted({e.workspace for e in died})
+    verb = {"apply": "applying", "destroy": "destroying", "plan": "planning"}.get(died[0].command, "running Terraform for")
+    return EmulatorError(f"{died[0].reason} while {verb} {', '.join(names)}; Terraform was stopped and every lock "
+                         f"released: run `trig up`, then the same command again (it converges).")
 
 
 def _quiet(message: str) -> None:
@@ -191,11 +205,66 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
             if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
-            counts = change_counts(terraform.apply(trigger.name, var_file, yield_cpu=slowest is not None and trigger is not slowest))
+            counts = apply_recovering(settings, terraform, trigger, var_file,
+                                      yield_cpu=slowest is not None and trigger is not slowest)
             record_fingerprint(settings, trigger.name, input_fingerprint(settings, var_file))
             return counts
 
     return dict(zip((t.name for t in triggers), for_each_trigger(triggers, apply_one)))
+
+
+def apply_recovering(settings: Settings, terraform: TerraformAdapter, trigger: Trigger, var_file: Path,
+                     yield_cpu: bool = False) -> dict[str, int]:
+    """terraform apply of one trigger, recovering from an answer the emulator lost; returns the change counts.
+
+    A create whose answer was lost either stalls (the watch stops Terraform) or is retried by the
+    provider into "already exists". The first is applied again; the second, when this apply made the
+    resource, is imported into the state and applied again. Each recovery says so in one line.
+    """
+    started = datetime.now(timezone.utc)
+    tracked_before = len(terraform.state_resources(trigger.name))
+    for attempt in range(_RECOVERIES + 1):
+        last = attempt == _RECOVERIES
+        try:
+            tracked = len(terraform.state_resources(trigger.name))
+            counts = change_counts(terraform.apply(trigger.name, var_file, yield_cpu=yield_cpu))
+            # What the interrupted attempts created (and imports adopted) is added too.
+            counts["added"] += max(0, tracked - tracked_before)
+            return counts
+        except TerraformError as failed:
+            stopped = isinstance(failed, TerraformStopped)
+            if (stopped and failed.endpoint_died) or last:
+                raise
+            lost = lost_creates(failed.stderr)
+            if not lost and not stopped:
+                raise
+            if stopped:
+                log.warning("%s: %s; Terraform stopped", trigger.name, failed.reason)
+            if lost:
+                adopt_lost_creates(settings, terraform, trigger, var_file, lost, started)
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+# How many times one apply recovers from a lost answer before it reports the failure.
+_RECOVERIES = 2
+
+
+def adopt_lost_creates(settings: Settings, terraform: TerraformAdapter, trigger: Trigger, var_file: Path,
+                       lost: list[LostCreate], started: datetime) -> None:
+    """Import resources the failed apply created but never heard of; refuse any the apply did not create."""
+    def clients(service: str):
+        return make_client(service, settings)
+
+    foreign = [item for item in lost if not created_since(clients, item, started)]
+    if foreign:
+        item = foreign[0]
+        raise TrigError(f"{item.address} ({item.import_id}) already exists in the emulator at {settings.endpoint}, "
+                        f"made before this apply, so trig does not adopt it: delete it, or rename it with --set, "
+                        f"then run `trig apply {trigger.name}` again.")
+    for item in lost:
+        terraform.import_resource(trigger.name, var_file, item.address, item.import_id)
+    log.warning("%s: the emulator created %s but its answer was lost; imported into the state, applying again",
+                trigger.name, ", ".join(f"{item.address} ({item.import_id})" for item in lost))
 
 
 def slowest_to_apply(triggers: list[Trigger]) -> Trigger | None:

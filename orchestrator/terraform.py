@@ -25,7 +25,9 @@ from typing import NoReturn
 
 import python_terraform
 
-from orchestrator.errors import TerraformError, UsageError
+from orchestrator.emulator import health
+from orchestrator.errors import TerraformError, TerraformStopped, UsageError
+from orchestrator.watchdog import WATCH_INTERVAL, EmulatorWatch, EndpointGone
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.settings import Settings
 
@@ -67,12 +69,13 @@ class _Terraform(python_terraform.Terraform):
         kwargs.pop("raise_on_error", None)
         extra_env = kwargs.pop("env", {})
         yield_cpu = kwargs.pop("yield_cpu", False)
+        watch = kwargs.pop("watch", None)
         command = self.generate_cmd_string(cmd, *args, **kwargs)
         if yield_cpu and shutil.which("nice"):
             # nice execs Terraform in its place: the pid, the signals and the exit code stay Terraform's.
             command = ["nice", "-n", str(YIELDING_NICENESS), *command]
         try:
-            return run_process(command, cwd=self.working_dir, env={**self.env, **extra_env})
+            return run_process(command, cwd=self.working_dir, env={**self.env, **extra_env}, watch=watch)
         finally:
             self.temp_var_files.clean_up()
 
@@ -115,12 +118,15 @@ def wait_through_interrupts(wait: Callable[[], object]) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def run_process(command: list[str], cwd: str | None, env: Mapping[str, str]) -> tuple[int, str, str]:
+def run_process(command: list[str], cwd: str | None, env: Mapping[str, str],
+                watch: EmulatorWatch | None = None) -> tuple[int, str, str]:
     """Run a command to completion; Ctrl-C is handled by wait_through_interrupts.
 
     Terraform runs in its own process group, so a terminal's Ctrl-C reaches trig only and
     trig decides what Terraform gets. It stays in trig's session: Linux schedules each session
     as one group (autogroup), where a lower priority (YIELDING_NICENESS) would count for nothing.
+    With a watch, it is asked every few seconds; when it names a reason, Terraform is stopped
+    (its graceful stop, then killed) and EndpointGone carries the reason.
     """
     log.debug("running %s in %s", " ".join(command), cwd)
     try:
@@ -134,44 +140,66 @@ def run_process(command: list[str], cwd: str | None, env: Mapping[str, str]) -> 
     with _running_lock:
         _running.add(process)
     try:
-        if output_log.isEnabledFor(logging.INFO):
-            out, err = _stream_and_collect(process)
-        else:
-            try:
-                out, err = process.communicate()
-            except KeyboardInterrupt:
-                wait_through_interrupts(process.communicate)
+        out, err, reason = _collect_while_watching(process, watch)
     finally:
         with _running_lock:
             _running.discard(process)
+    if reason is not None:
+        raise EndpointGone(reason, out, err)
     return process.returncode, out, err
 
 
-def _stream_and_collect(process: subprocess.Popen) -> tuple[str, str]:
-    """Log every line of stdout and stderr as it comes (--verbose), and return both in full.
+def _collect_while_watching(process: subprocess.Popen, watch: EmulatorWatch | None) -> tuple[str, str, str | None]:
+    """Drain stdout and stderr (logging each line with --verbose), asking the watch while the process runs.
 
-    Reader threads drain the pipes; this thread only waits for the process, so a
-    Ctrl-C here goes through wait_through_interrupts exactly as communicate() does.
+    Reader threads drain the pipes; this thread only waits for the process and asks the watch,
+    so a Ctrl-C here goes through wait_through_interrupts.
     """
     collected: dict[str, list[str]] = {"out": [], "err": []}
     label = process.args[1] if isinstance(process.args, list) and len(process.args) > 1 else ""
+    verbose = output_log.isEnabledFor(logging.INFO)
 
     def drain(pipe, name: str) -> None:
         for line in pipe:
             collected[name].append(line)
-            output_log.info("  [terraform %s] %s", label, line.rstrip("\n"))
+            if watch is not None and name == "out":
+                watch.progress.feed(line)
+            if verbose:
+                output_log.info("  [terraform %s] %s", label, line.rstrip("\n"))
 
     readers = [threading.Thread(target=drain, args=(process.stdout, "out"), daemon=True),
                threading.Thread(target=drain, args=(process.stderr, "err"), daemon=True)]
     for reader in readers:
         reader.start()
+    reason = None
     try:
-        process.wait()
+        while True:
+            try:
+                process.wait(timeout=WATCH_INTERVAL if watch is not None else None)
+                break
+            except subprocess.TimeoutExpired:
+                reason = watch()
+                if reason is not None:
+                    _stop(process)
+                    break
     except KeyboardInterrupt:
         wait_through_interrupts(process.wait)
     for reader in readers:
         reader.join()
-    return "".join(collected["out"]), "".join(collected["err"])
+    return "".join(collected["out"]), "".join(collected["err"]), reason
+
+
+def _stop(process: subprocess.Popen, grace: float = 5.0) -> None:
+    """Terraform's graceful stop (SIGINT: it saves its state), then a kill if it does not end in grace seconds."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    # Terraform leads its own process group (process_group=0): its provider plugins go with it.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def summarize_error(stderr: str) -> str:
@@ -312,10 +340,17 @@ class TerraformAdapter:
 
     def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
         """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code."""
-        if method in ("apply", "destroy", "plan"):
+        if method in ("apply", "destroy", "plan") or (method == "cmd" and args[:1] == ("import",)):
             # Every path that lets the provider talk to AWS passes here: refuse one that could reach real AWS.
             check_endpoint_coverage(self.root)
-        code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
+            options["watch"] = self.watch()
+        try:
+            code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
+        except EndpointGone as gone:
+            command = args[0] if method == "cmd" else method
+            self._keep_failed_output(workspace, command, gone.stdout, gone.stderr)
+            raise TerraformStopped(str(gone), workspace=workspace, command=command, stderr=gone.stderr,
+                                   endpoint_died="stopped answering" in str(gone)) from None
         if code not in ok_codes and "Error acquiring the state lock" in err:
             raise TerraformError(
                 f"the {workspace} state is locked by another Terraform run: wait for it to finish; if none is running, "
@@ -328,6 +363,11 @@ class TerraformAdapter:
                 command=command, returncode=code, stderr=err,
             )
         return code, out, err
+
+    def watch(self) -> EmulatorWatch:
+        """What decides, while a Terraform run that talks to the emulator goes on, that it must stop."""
+        return EmulatorWatch(self.settings.endpoint, probe=lambda endpoint, timeout: health(endpoint, timeout) is not None,
+                             stall_seconds=self.settings.stall_seconds)
 
     def _keep_failed_output(self, workspace: str, command: str, out: str, err: str) -> Path:
         """Write a failed command's whole output next to the state, for the diagnosis one line cannot carry.
@@ -351,6 +391,11 @@ class TerraformAdapter:
         _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None,
                               yield_cpu=yield_cpu)
         return out
+
+    def import_resource(self, workspace: str, var_file: Path, address: str, import_id: str) -> None:
+        """Bring a resource that exists in the emulator into the workspace's state (`terraform import`)."""
+        self._run(workspace, "cmd", "import", address, import_id, var_file=str(var_file), var=None,
+                  input=False, no_color=IsFlagged)
 
     def destroy(self, workspace: str, var_file: Path) -> str:
         """Destroy everything in a workspace's state."""

@@ -1,5 +1,3 @@
-import warnings
-
 import pytest
 
 from tests.conftest import Trig
@@ -29,14 +27,7 @@ def applied_stack(emulator_endpoint, tmp_path_factory):
     """The three seed triggers applied once for every test that only reads them; destroyed at the end."""
     trig = Trig(tmp_path_factory.mktemp("stack"), emulator_endpoint, STACK_ACCOUNT)
     try:
-        first = trig.run("apply", *SEED_TRIGGERS, expect=None)
-        if first.returncode != 0:
-            # Under heavy load MiniStack sometimes answers a create that the provider then retries,
-            # and the retry fails with "already exists" (seen with AddPermission and CreateRole).
-            # That is the emulator, not the code under test: start clean once, and say so.
-            warnings.warn(f"applying the shared stack failed once, retried from scratch: {first.stderr.strip()[-300:]}")
-            trig.run("destroy", "all")
-            trig.run("apply", *SEED_TRIGGERS)
+        trig.run("apply", *SEED_TRIGGERS)
         yield trig
     finally:
         trig.run("destroy", "all", expect=None)

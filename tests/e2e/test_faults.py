@@ -55,37 +55,45 @@ def lock_files(trig: Trig) -> list[str]:
 
 def only_resources(trig: Trig) -> dict[str, list[str]]:
     return {
-        "functions": [f["FunctionName"] for f in trig.client("lambda").list_functions()["Functions"]],
+        "functions": sorted(f["FunctionName"] for f in trig.client("lambda").list_functions()["Functions"]),
         "rest_apis": [a["name"] for a in trig.client("apigateway").get_rest_apis()["items"]],
         "buckets": [b["Name"] for b in trig.client("s3").list_buckets()["Buckets"]],
         "streams": trig.client("kinesis").list_streams()["StreamNames"],
-        "mappings": [m["FunctionArn"].rsplit(":", 1)[-1]
-                     for m in trig.client("lambda").list_event_source_mappings()["EventSourceMappings"]],
+        "mappings": sorted(m["FunctionArn"].rsplit(":", 1)[-1]
+                           for m in trig.client("lambda").list_event_source_mappings()["EventSourceMappings"]),
     }
 
 
-def test_emulator_killed_during_apply_then_rerun_converges(private_emulator):
+def test_emulator_killed_during_apply_all_ends_fast_then_rerun_converges(private_emulator):
     trig, port = private_emulator
-    apply = start_trig(trig, "apply", "api", "kinesis")
+    apply = start_trig(trig, "apply", "all")
     wait_for_terraform_child(apply)
-    time.sleep(3)
+    time.sleep(6)
     record = json.loads((trig.home / "emulator.json").read_text())
     os.killpg(record["pid"], signal.SIGKILL)
+    killed = time.monotonic()
     out, err = apply.communicate(timeout=300)
-    assert apply.returncode != 0, out + err
-    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("trig: error:"), err
+    ended = time.monotonic() - killed
+    assert apply.returncode == 1, out + err
+    assert ended < 20, f"trig noticed the dead emulator only after {ended:.1f} s"
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err and lines[-1].startswith(
+        f"trig: error: the emulator at {trig.endpoint} stopped answering while applying "), err
+    assert "run `trig up`, then the same command again" in lines[-1]
+    assert not subprocess.run(["pgrep", "-f", str(trig.home)], capture_output=True).stdout, "Terraform left running"
 
     trig.run("up", "--port", str(port), timeout=60)
-    trig.run("apply", "api", "kinesis")
+    trig.run("apply", "all")
     assert only_resources(trig) == {
-        "functions": ["api-gateway-test", "kinesis-trigger-test"],
+        "functions": sorted(["api-gateway-test", "s3-trigger-test", "kinesis-trigger-test", "sns-trigger-test",
+                             "schedule-trigger-test", "dynamodb-trigger-test", "sqs-trigger-test"]),
         "rest_apis": ["API Gateway Test"],
-        "buckets": [],
+        "buckets": ["test-bucket"],
         "streams": ["lambda-test"],
-        "mappings": ["kinesis-trigger-test"],
+        "mappings": sorted(["kinesis-trigger-test", "dynamodb-trigger-test", "sqs-trigger-test"]),
     }
     assert "0 added, 0 changed, 0 destroyed" in trig.run("apply", "api", "--refresh").stdout
-    trig.run("check", "api", "kinesis", "--timeout", "60")
+    trig.run("check", "all", "--timeout", "60")
 
 
 def test_emulator_restarted_between_apply_and_check_says_so_and_apply_recreates(private_emulator):

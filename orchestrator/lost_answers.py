@@ -1,0 +1,121 @@
+"""Creates whose answer was lost: the emulator made the resource, the provider never heard, retried, and got
+"already exists". Such a resource is trig's own, so it is imported into the state instead of failing the apply.
+
+Only resources that the failed apply itself created are adopted: each kind below has a creation time the
+emulator reports, and it must be later than the start of that apply. Anything older was made by someone
+else, and the apply fails as before, naming it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+log = logging.getLogger(__name__)
+
+_ALREADY = re.compile(r"already exists?|AlreadyOwnedByYou|ResourceInUseException", re.IGNORECASE)
+# "Error: creating Lambda Function (kinesis-trigger-test): ... already exist" then "with module.x.aws_y.this,"
+_SUBJECT = re.compile(r"^Error: (?:creating|adding|putting)[^(]*\((?P<id>[^)]+)\)")
+_ADDRESS = re.compile(r"^\s*with (?P<address>[\w.\[\]\"-]+),\s*$")
+
+
+@dataclass(frozen=True)
+class LostCreate:
+    """One resource Terraform failed to create because it already existed."""
+
+    address: str
+    type: str
+    import_id: str
+
+
+def _plain(stderr: str) -> list[str]:
+    return [line[2:] if line.startswith(("│ ", "╷", "╵")) else line.lstrip("│╷╵") for line in stderr.splitlines()]
+
+
+def lost_creates(stderr: str) -> list[LostCreate]:
+    """Every "already exists" error of a failed apply, with the resource's address and its import id."""
+    lines = _plain(stderr)
+    found = []
+    for index, line in enumerate(lines):
+        subject = _SUBJECT.match(line)
+        if not subject or not _ALREADY.search(line):
+            continue
+        for follow in lines[index + 1: index + 8]:
+            address = _ADDRESS.match(follow)
+            if address:
+                resource_type = _resource_type(address.group("address"))
+                if resource_type in CREATED_AT:
+                    found.append(LostCreate(address.group("address"), resource_type, subject.group("id")))
+                break
+    return found
+
+
+def _resource_type(address: str) -> str:
+    parts = [p for p in re.sub(r"\[[^\]]*\]", "", address).split(".") if p]
+    # module.a.module.b.TYPE.NAME: the type is the part before the last.
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def _role_created(clients, name: str) -> datetime:
+    return clients("iam").get_role(RoleName=name)["Role"]["CreateDate"]
+
+
+def _function_created(clients, name: str) -> datetime:
+    text = clients("lambda").get_function(FunctionName=name)["Configuration"]["LastModified"]
+    return datetime.strptime(text.replace("+0000", "+00:00"), "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
+def _permission_created(clients, import_id: str) -> datetime:
+    # A statement has no time of its own; it is the apply's when its function is (same apply, same state).
+    return _function_created(clients, import_id.split("/", 1)[0])
+
+
+def _bucket_created(clients, name: str) -> datetime:
+    for bucket in clients("s3").list_buckets().get("Buckets", []):
+        if bucket["Name"] == name:
+            return bucket["CreationDate"]
+    raise LookupError(name)
+
+
+def _stream_created(clients, name: str) -> datetime:
+    return clients("kinesis").describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamCreationTimestamp"]
+
+
+def _table_created(clients, name: str) -> datetime:
+    return clients("dynamodb").describe_table(TableName=name)["Table"]["CreationDateTime"]
+
+
+def _log_group_created(clients, name: str) -> datetime:
+    for group in clients("logs").describe_log_groups(logGroupNamePrefix=name).get("logGroups", []):
+        if group["logGroupName"] == name:
+            return datetime.fromtimestamp(group["creationTime"] / 1000, tz=timezone.utc)
+    raise LookupError(name)
+
+
+# Resource types whose import id is the name in the provider's error, with how to read their creation time.
+CREATED_AT: dict[str, Callable] = {
+    "aws_iam_role": _role_created,
+    "aws_lambda_function": _function_created,
+    "aws_lambda_permission": _permission_created,
+    "aws_s3_bucket": _bucket_created,
+    "aws_kinesis_stream": _stream_created,
+    "aws_dynamodb_table": _table_created,
+    "aws_cloudwatch_log_group": _log_group_created,
+}
+
+
+def created_since(clients, lost: LostCreate, started: datetime, slack_seconds: float = 1.0) -> bool:
+    """True when the emulator says the resource was created after started (minus a little clock slack)."""
+    try:
+        created = CREATED_AT[lost.type](clients, lost.import_id)
+    except (ClientError, BotoCoreError, LookupError, KeyError, ValueError) as exc:
+        log.debug("could not read when %s was created: %s", lost.address, exc)
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return (created - started).total_seconds() >= -slack_seconds

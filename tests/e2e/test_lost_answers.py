@@ -1,0 +1,46 @@
+"""A create whose answer the emulator loses: real Terraform, provider and MiniStack, with a proxy losing the answer."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+
+from tests.conftest import Trig
+from tests.e2e.answer_dropping_proxy import AnswerDroppingProxy
+
+
+def test_a_lost_create_function_answer_is_imported_not_failed(make_trig):
+    base = make_trig()
+    with AnswerDroppingProxy(base.endpoint, "POST", "/2015-03-31/functions", drops=1) as proxy:
+        trig = Trig(base.home, proxy.endpoint, base.account)
+        applied = trig.run("apply", "api")
+        assert proxy.dropped == ["POST /2015-03-31/functions"], proxy.dropped
+        assert "api: 11 added" in applied.stdout, applied.stdout + applied.stderr
+        assert ("the emulator created module.function.aws_lambda_function.this (api-gateway-test) "
+                "but its answer was lost; imported into the state, applying again") in applied.stderr, applied.stderr
+
+    functions = [f["FunctionName"] for f in base.client("lambda").list_functions()["Functions"]]
+    assert functions == ["api-gateway-test"]
+    assert "0 added, 0 changed, 0 destroyed" in base.run("apply", "api", "--refresh").stdout
+    base.run("check", "api", "--timeout", "60")
+    base.run("destroy", "api")
+    assert base.client("lambda").list_functions()["Functions"] == []
+
+
+def test_a_same_named_function_made_before_the_apply_is_not_adopted(make_trig, tmp_path):
+    trig = make_trig()
+    archive = tmp_path / "fn.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("handler.py", "def handler(event, context):\n    return 'not trig'\n")
+    trig.client("lambda").create_function(
+        FunctionName="api-gateway-test", Runtime="python3.12", Handler="handler.handler",
+        Role=f"arn:aws:iam::{trig.account}:role/someone-elses", Code={"ZipFile": archive.read_bytes()})
+    time.sleep(2)  # well before the apply, whatever the clocks' resolution
+
+    refused = trig.run("apply", "api", expect=1)
+    lines = refused.stderr.strip().splitlines()
+    assert lines[-1].startswith("trig: error: module.function.aws_lambda_function.this (api-gateway-test) already exists"), refused.stderr
+    assert "made before this apply, so trig does not adopt it" in lines[-1]
+    config = trig.client("lambda").get_function(FunctionName="api-gateway-test")["Configuration"]
+    assert config["Role"].endswith("role/someone-elses")
+    trig.run("destroy", "api")

@@ -1,0 +1,85 @@
+"""Pure parts of recovering from a lost answer: reading Terraform's errors, and deciding when to stop it."""
+
+from __future__ import annotations
+
+from orchestrator.lost_answers import LostCreate, lost_creates
+from orchestrator.watchdog import DEAD_AFTER_FAILURES, EmulatorWatch, ProgressLines, stall_limit
+
+# As Terraform 1.11 printed it after the provider retried a CreateFunction whose answer was lost.
+STOPPED_APPLY = """
+Error: execution halted
+
+
+Error: creating Lambda Function (api-gateway-test): operation error Lambda: CreateFunction, https response error StatusCode: 409, RequestID: 3d19, ResourceConflictException: Function already exist: api-gateway-test
+
+  with module.function.aws_lambda_function.this,
+  on ../../modules/lambda_function/main.tf line 39, in resource "aws_lambda_function" "this":
+  39: resource "aws_lambda_function" "this" {
+"""
+
+BOXED_PERMISSION = """╷
+│ Error: adding Lambda Permission (kinesis-trigger-test/AllowKinesis): operation error Lambda: AddPermission, https response error StatusCode: 409, ResourceConflictException: The statement id (AllowKinesis) provided already exists. Please provide a new statement id, or remove the existing statement.
+│
+│   with module.api[0].aws_lambda_permission.this,
+│   on ../../modules/api_trigger/main.tf line 60, in resource "aws_lambda_permission" "this":
+╵
+╷
+│ Error: creating IAM Role (kinesis-trigger-test-role): operation error IAM: CreateRole, https response error StatusCode: 409, EntityAlreadyExists: Role with name kinesis-trigger-test-role already exists.
+│
+│   with module.function.aws_iam_role.this,
+╵
+"""
+
+
+def test_a_lost_create_function_is_read_with_its_address_and_import_id():
+    assert lost_creates(STOPPED_APPLY) == [
+        LostCreate("module.function.aws_lambda_function.this", "aws_lambda_function", "api-gateway-test")]
+
+
+def test_boxed_errors_of_several_kinds_are_read():
+    assert lost_creates(BOXED_PERMISSION) == [
+        LostCreate("module.api[0].aws_lambda_permission.this", "aws_lambda_permission", "kinesis-trigger-test/AllowKinesis"),
+        LostCreate("module.function.aws_iam_role.this", "aws_iam_role", "kinesis-trigger-test-role"),
+    ]
+
+
+def test_other_errors_are_not_taken_for_lost_answers():
+    other = STOPPED_APPLY.replace("ResourceConflictException: Function already exist: api-gateway-test", "AccessDenied")
+    assert lost_creates(other) == []
+    unknown_type = STOPPED_APPLY.replace("aws_lambda_function.this", "aws_glue_job.this")
+    assert lost_creates(unknown_type) == []
+
+
+def test_progress_lines_track_waits_until_complete():
+    lines = ProgressLines()
+    lines.feed("module.function.aws_lambda_function.this: Still creating... [50s elapsed]\n")
+    lines.feed("module.kinesis[0].aws_kinesis_stream.this: Still creating... [1m10s elapsed]\n")
+    assert lines.stalled(30) == ("module.function.aws_lambda_function.this", 50.0)
+    lines.feed("module.function.aws_lambda_function.this: Creation complete after 51s [id=api-gateway-test]\n")
+    assert lines.stalled(30) is None  # 70 s is within a stream's 30 + 3 x 20 s
+    lines.feed("module.kinesis[0].aws_kinesis_stream.this: Still creating... [1m30s elapsed]\n")
+    assert lines.stalled(30) == ("module.kinesis[0].aws_kinesis_stream.this", 90.0)
+
+
+def test_stall_limits_follow_the_provider_waits_of_each_type():
+    assert stall_limit("module.function.aws_lambda_function.this", 30) == 45
+    assert stall_limit("module.sqs[0].aws_sqs_queue.this", 30) == 105
+    assert stall_limit("module.api[0].aws_api_gateway_stage.this", 30) == 30
+
+
+def test_the_endpoint_counts_as_gone_only_after_consecutive_failed_probes():
+    answers = iter([False, True] + [False] * DEAD_AFTER_FAILURES)
+    watch = EmulatorWatch("http://127.0.0.1:1", probe=lambda endpoint, timeout: next(answers))
+    reasons = []
+    for _ in range(2 + DEAD_AFTER_FAILURES):
+        watch.last_probe = 0.0  # as if the probe interval had passed
+        reasons.append(watch())
+    assert reasons[:-1] == [None] * (1 + DEAD_AFTER_FAILURES)
+    assert reasons[-1] == "the emulator at http://127.0.0.1:1 stopped answering"
+
+
+def test_a_stalled_create_is_named_while_the_endpoint_answers():
+    watch = EmulatorWatch("http://e", probe=lambda endpoint, timeout: True)
+    watch.progress.feed("module.function.aws_lambda_function.this: Still creating... [50s elapsed]")
+    assert watch() == ("module.function.aws_lambda_function.this waited 50 s for the emulator at http://e, "
+                       "which answers its health check: an answer was lost")
