@@ -15,11 +15,13 @@ from orchestrator import feedback
 from orchestrator.commands import checks, common, events, lifecycle, stacks
 
 app = typer.Typer(
+    name="trig",
     help="Apply AWS Lambda trigger wiring with Terraform on a local emulator, and prove it works. "
          "Example: trig run all. Shell completion: trig --install-completion.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help shows [tool.trig] and every other bracket as written
 )
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr, only results and errors. Example: trig -q apply all")]
