@@ -96,7 +96,7 @@ def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, 
     trigger = REGISTRY[name]
     started = now_ms()
     try:
-        sent = trigger.send_event(target, event)
+        sent = trigger.send_event(target, event, timeout)
     except (ClientError, BotoCoreError) as exc:
         raise TrigError(f"sending the event through {name} failed: {exc}") from None
     if not sent.expects_logs:
