@@ -102,5 +102,8 @@ def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, 
     if not sent.expects_logs:
         return FireResult(name, trigger.invocation, sent, [], False)
     with step(progress, f"{name}: waiting for the invocation's log lines"):
-        _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
+        try:
+            _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
+        except (ClientError, BotoCoreError) as exc:
+            raise TrigError(f"reading the logs of {name}'s function failed: {exc}") from None
     return FireResult(name, trigger.invocation, sent, _matching(events, sent.marker), True)

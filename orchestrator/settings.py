@@ -21,6 +21,7 @@ DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "000000000000"
 EMULATOR_STATE_FILE = "emulator.json"
+STARTED_BY_TRIG_UP = "emulator started by trig up"
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def resolve_settings(
                ("terraform_bin", terraform_bin), ("account", account))}
     endpoint, endpoint_source = picked["endpoint"]
     if endpoint_source == "default" and (started := read_emulator_endpoint(home)):
-        endpoint, endpoint_source = started, f"emulator started by trig up ({home / EMULATOR_STATE_FILE})"
+        endpoint, endpoint_source = started, f"{STARTED_BY_TRIG_UP} ({home / EMULATOR_STATE_FILE})"
         picked["endpoint"] = (endpoint, endpoint_source)
     plugin = picked["plugin_dir"][0]
     account_id = picked["account"][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import time
@@ -15,19 +16,23 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator import emulator
-from orchestrator.errors import TrigError, UsageError
+from orchestrator.errors import EmulatorError, TrigError, UsageError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.load import LoadResult, load_check
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
 from orchestrator.render import render_tfvars
-from orchestrator.settings import Settings
+from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform import TerraformAdapter, change_counts, wait_through_interrupts
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Confirmation, Target, Trigger
 
 log = logging.getLogger(__name__)
+
+
+def _quiet(message: str) -> None:
+    log.info(message)
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,21 @@ def write_tfvars(settings: Settings, trigger: Trigger, sets: Mapping[str, str]) 
 
 def require_emulator(settings: Settings) -> None:
     """Fail fast, in seconds, when nothing answers at the endpoint."""
-    if not emulator.is_healthy(settings.endpoint):
-        raise TrigError(f"no emulator answers at {settings.endpoint}: run `trig up` or pass --endpoint.")
+    emulator.require_healthy(settings.endpoint)
+
+
+def emulator_for_run(settings: Settings, progress=_quiet) -> Settings:
+    """The settings `trig run` works with: as they are when an emulator answers; else, when the user named
+    no endpoint, those of a MiniStack started now; an endpoint the user named (flag, env, config) must answer."""
+    if emulator.is_healthy(settings.endpoint):
+        return settings
+    source = settings.sources.get("endpoint", "default")
+    if source != "default" and not source.startswith(STARTED_BY_TRIG_UP):
+        raise EmulatorError(emulator.unreachable_message(settings.endpoint))
+    record, _ = emulator.start(settings.home)
+    progress(f"started MiniStack at {record.endpoint}")
+    return dataclasses.replace(settings, endpoint=record.endpoint,
+                               sources={**settings.sources, "endpoint": "emulator started by trig run"})
 
 
 @contextlib.contextmanager
@@ -135,10 +153,6 @@ def for_each_trigger(triggers: list[Trigger], work) -> list:
     if errors:
         raise errors[0]
     return results
-
-
-def _quiet(message: str) -> None:
-    log.info(message)
 
 
 def init_terraform(terraform: TerraformAdapter, progress=_quiet) -> bool:

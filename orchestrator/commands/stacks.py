@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import emulator, plan_review, semantics, stack, validation
+from orchestrator import plan_review, semantics, stack, validation
 from orchestrator.commands.checks import print_results
 from orchestrator.commands.common import (
     AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
@@ -68,11 +68,8 @@ def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.
         plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, region: RegionOpt = None,
         account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
-    if not emulator.is_healthy(settings.endpoint):
-        record, _ = emulator.start(settings.home)
-        progress(f"started MiniStack at {record.endpoint}")
-        settings = settings_from(record.endpoint, plugin_dir, terraform_bin, False, region, account)
+    settings = stack.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
+                                      progress=progress)
     stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
     results = stack.check_triggers(settings, triggers, timeout, progress=progress)
     print_results(results)
