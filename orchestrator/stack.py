@@ -23,6 +23,7 @@ from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
 from orchestrator.render import render_tfvars
+from orchestrator.set_values import check_sets
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform import TerraformAdapter, change_counts, wait_through_interrupts
 from orchestrator.triggers import REGISTRY, select_triggers
@@ -55,16 +56,10 @@ def values_for(trigger: Trigger, sets: Mapping[str, str]) -> dict[str, object]:
     return values
 
 
-def check_set_names(triggers: list[Trigger], sets: Mapping[str, str]) -> None:
-    """Refuse a --set name that none of the selected triggers knows, listing the known ones."""
-    known = sorted({name for t in triggers for name in t.defaults})
-    for name in sets:
-        scope, _, bare = name.rpartition(".")
-        scoped = [t for t in triggers if scope in ("", t.name)]
-        if scope and scope not in REGISTRY:
-            raise UsageError(f"--set {name}: unknown trigger {scope!r}; known names are {', '.join(known)}.")
-        if not any(bare in t.defaults for t in scoped):
-            raise UsageError(f"--set {name}: unknown name for {', '.join(t.name for t in triggers)}; known names are {', '.join(known)}.")
+def check_set_names(triggers: list[Trigger], sets: Mapping[str, str], every=None) -> None:
+    """Refuse a --set name none of the selected triggers has (naming the unselected one that has it, or the
+    known names) and a value its setting's rule refuses; every is all triggers of the kind (default: REGISTRY)."""
+    check_sets(triggers, sets, REGISTRY.values() if every is None else every)
 
 
 def merge_config_sets(settings: Settings, triggers: list, sets: Mapping[str, str]) -> dict[str, str]:

@@ -56,7 +56,7 @@ def _experiments(spec: ProbeSpec, target: Target, values: dict, timeout: float) 
 def _selected(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[ProbeSpec]:
     specs = probe_specs(settings)
     selected = [specs[t.name] for t in select_triggers(names)]
-    check_set_names(selected, sets)  # type: ignore[arg-type]  # a ProbeSpec has name and defaults
+    check_set_names(selected, sets, every=specs.values())  # type: ignore[arg-type]  # a ProbeSpec has name and defaults
     return selected
 
 
