@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from orchestrator.errors import UsageError
+from orchestrator.settings import Settings, config_where, resolve_settings
 
 
 class Named(Protocol):
@@ -152,3 +153,38 @@ def _having(selected: list[Named], every: list[Named], name: str, subject) -> li
     known = sorted({n for t in selected for n in t.defaults})
     raise UsageError(f"{subject(name, None)}: unknown name for {', '.join(t.name for t in selected)}; "
                      f"known names are {', '.join(known)}.")
+
+
+@dataclass(frozen=True)
+class Settable:
+    """Every setting one trigger type has, for its seed stack or its probe stack."""
+
+    name: str
+    defaults: Mapping[str, object]
+
+
+def check_config_sets(settings: Settings) -> None:
+    """Refuse a config file's set name that no trigger has, or a value its rule refuses, naming file and line."""
+    if not settings.default_sets:
+        return
+    # Imported here: the probe specs import the stack, which imports this module.
+    from orchestrator.semantics.probe import probe_specs
+    from orchestrator.triggers import REGISTRY
+
+    merged: dict[str, dict[str, object]] = {name: dict(t.defaults) for name, t in REGISTRY.items()}
+    for spec in probe_specs(settings).values():
+        merged.setdefault(spec.name, {}).update(spec.defaults)
+    every = [Settable(name, defaults) for name, defaults in merged.items()]
+
+    def subject(name: str, value: str | None) -> str:
+        where = config_where(settings.config_file, ("set", name))
+        return f"{where}: set {name}" + (f" = {value}" if value is not None else "")
+
+    check_sets(every, settings.default_sets, every, subject)
+
+
+def checked_settings(**flags) -> Settings:
+    """resolve_settings, with the config file's set table checked as the command line's --set is."""
+    settings = resolve_settings(**flags)
+    check_config_sets(settings)
+    return settings

@@ -12,7 +12,8 @@ import typer
 
 from orchestrator.errors import TrigError
 from orchestrator.feedback import Feedback
-from orchestrator.settings import Settings, resolve_settings
+from orchestrator.set_values import checked_settings
+from orchestrator.settings import Settings
 from orchestrator.triggers import REGISTRY
 
 # Flags beat TRIG_* variables beat the config file beat defaults: resolve_settings reads the
@@ -71,7 +72,7 @@ def reports_errors(command: Callable) -> Callable:
 
 def settings_from(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None,
                   allow_remote: bool = False, region: str | None = None, account: str | None = None) -> Settings:
-    return resolve_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
+    return checked_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
                             allow_remote=allow_remote, region=region, account=account)
 
 
@@ -85,3 +86,8 @@ def echo_json(document: object) -> None:
 
 def path_text(path: Path | None) -> str:
     return str(path) if path is not None else "none"
+
+
+def path_json(path: Path | None) -> str | None:
+    """A path in a JSON document: null when there is none."""
+    return str(path) if path is not None else None

@@ -9,7 +9,7 @@ import typer
 from orchestrator import emulator, engines, stack
 from orchestrator.commands.common import (
     AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, TerraformBinOpt, echo_json,
-    json_option, path_text, progress, reports_errors, settings_from,
+    json_option, path_json, path_text, progress, reports_errors, settings_from,
 )
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.terraform import TerraformAdapter
@@ -93,7 +93,8 @@ def config(json_: ConfigJsonOpt = False, endpoint: EndpointOpt = None, plugin_di
               "terraform_bin": settings.terraform_bin, "account": settings.account_id}
     source = f"config {settings.config_file}"
     if json_:
-        echo_json({"config_file": path_text(settings.config_file), "home": str(settings.home),
+        values["plugin_dir"] = path_json(settings.plugin_dir)
+        echo_json({"config_file": path_json(settings.config_file), "home": str(settings.home),
                    "settings": {k: {"value": v, "source": settings.sources[k]} for k, v in values.items()},
                    "set": {k: {"value": v, "source": source} for k, v in settings.default_sets.items()}})
         return

@@ -125,3 +125,13 @@ def test_plan_json_contradicting_format_is_refused(tmp_path):
     result = invoke("plan", "api", "--json", "--format", "markdown", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 2, result.output
     assert "--json means --format json" in result.output
+
+
+def test_config_json_has_null_for_no_config_file_and_no_plugin_dir(tmp_path):
+    import json
+
+    result = invoke("config", "--json", TRIG_HOME=str(tmp_path), TRIG_CONFIG="", TRIG_PLUGIN_DIR="")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["config_file"] is None
+    assert document["settings"]["plugin_dir"]["value"] is None
