@@ -101,9 +101,11 @@ def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, 
         raise TrigError(f"sending the event through {name} failed: {exc}") from None
     if not sent.expects_logs:
         return FireResult(name, trigger.invocation, sent, [], False)
-    with step(progress, f"{name}: waiting for the invocation's log lines"):
+    with step(progress, f"{name}: waiting for the invocation's log lines", done=f"waited for {name}'s invocation") as current:
         try:
             _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
         except (ClientError, BotoCoreError) as exc:
             raise TrigError(f"reading the logs of {name}'s function failed: {exc}") from None
-    return FireResult(name, trigger.invocation, sent, _matching(events, sent.marker), True)
+        invocations = _matching(events, sent.marker)
+        current.outcome = f"{len(invocations)} logged" if invocations else "none logged"
+    return FireResult(name, trigger.invocation, sent, invocations, True)

@@ -151,9 +151,17 @@ def for_each_trigger(triggers: list[Trigger], work) -> list:
 
 
 def init_terraform(terraform: TerraformAdapter, progress=_quiet) -> bool:
-    """terraform init when the sources changed (with a spinner on a terminal); True if it ran."""
-    with step(progress, "terraform init (when the sources changed)"):
-        return terraform.ensure_init()
+    """terraform init when the sources changed (shown as a step when it runs); True if it ran."""
+    with step(progress, "terraform init (when the sources changed)") as current:
+        ran = terraform.ensure_init()
+        if ran:
+            current.done = "initialised Terraform"
+        return ran
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """`7 added, 0 changed, 0 destroyed`, as apply prints per trigger."""
+    return f"{counts['added']} added, {counts['changed']} changed, {counts['destroyed']} destroyed"
 
 
 def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
@@ -166,8 +174,7 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
-    if init_terraform(terraform, progress):
-        progress("initialised Terraform")
+    init_terraform(terraform, progress)
     return triggers, var_files, terraform
 
 
@@ -196,12 +203,14 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
 
     def apply_one(trigger: Trigger) -> dict[str, int]:
         var_file = var_files[trigger.name]
-        with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}"):
+        with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}", done=f"applied {trigger.name}") as current:
             if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
+                current.outcome = "inputs unchanged and resources present, Terraform skipped"
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
             counts = change_counts(terraform.apply(trigger.name, var_file, yield_cpu=slowest is not None and trigger is not slowest))
             record_fingerprint(settings, trigger.name, input_fingerprint(settings, var_file))
+            current.outcome = counts_text(counts)
             return counts
 
     return dict(zip((t.name for t in triggers), for_each_trigger(triggers, apply_one)))
@@ -227,7 +236,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     if applied:
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
     def destroy_one(trigger: Trigger) -> str:
-        with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}"):
+        with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}", done=f"destroyed {trigger.name}"):
             forget_fingerprint(settings, trigger.name)
             return terraform.destroy(trigger.name, var_files[trigger.name])
 
@@ -285,8 +294,11 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float, 
     triggers, outputs = _applied_targets(settings, names)
 
     def check_one(trigger: Trigger) -> CheckResult:
-        with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation"):
-            return check_trigger(settings, trigger, outputs[trigger.name], timeout)
+        with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation",
+                  done=f"checked {trigger.name}") as current:
+            result = check_trigger(settings, trigger, outputs[trigger.name], timeout)
+            current.outcome = "confirmed" if result.ok else "not confirmed"
+            return result
 
     return for_each_trigger(triggers, check_one)
 
@@ -297,7 +309,10 @@ def load_check_triggers(settings: Settings, names: list[str] | None, count: int,
     triggers, outputs = _applied_targets(settings, names)
 
     def load_one(trigger: Trigger) -> LoadResult:
-        with step(progress, f"{trigger.name}: firing {count} events and accounting for each"):
-            return load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
+        with step(progress, f"{trigger.name}: firing {count} events and accounting for each",
+                  done=f"fired {count} events through {trigger.name}") as current:
+            result = load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
+            current.outcome = f"{result.confirmed} confirmed, {result.missing} missing, {result.duplicated} duplicated"
+            return result
 
     return for_each_trigger(triggers, load_one)

@@ -34,7 +34,7 @@ DetailedExitcodeOpt = Annotated[bool, typer.Option("--detailed-exitcode", help="
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
     for name, c in counts.items():
         skipped = " (inputs unchanged, resources present: Terraform skipped; --refresh runs it)" if c.get("skipped") else ""
-        typer.echo(f"{name}: {c['added']} added, {c['changed']} changed, {c['destroyed']} destroyed{skipped}")
+        typer.echo(f"{name}: {stack.counts_text(c)}{skipped}")
 
 
 @reports_errors
@@ -70,7 +70,7 @@ def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.
     """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
     settings = stack.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
                                       progress=progress)
-    stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
+    _print_counts(stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
     results = stack.check_triggers(settings, triggers, timeout, progress=progress)
     print_results(results)
     if not all(r.ok for r in results):
