@@ -10,7 +10,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator.errors import TrigError
 from orchestrator.feedback import Feedback
 from orchestrator.set_values import checked_settings
 from orchestrator.settings import Settings
@@ -54,15 +53,13 @@ FEEDBACK = Feedback()
 
 
 def reports_errors(command: Callable) -> Callable:
-    """Turn a TrigError into one line on stderr and its exit code, with no traceback."""
+    """Say what Ctrl-C left behind; every error goes on to the boundary (commands/boundary.py), which prints
+    it as one line on stderr with its exit code."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except TrigError as exc:
-            typer.echo(f"trig: error: {exc}", err=True)
-            raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("trig: interrupted; Terraform's state is saved and unlocked.", err=True)
             raise typer.Exit(code=130) from None
