@@ -67,6 +67,8 @@ class TrigGroup(TyperGroup):
             code = outcome if isinstance(outcome, int) else 0
         except Exception as exc:  # the boundary: nothing gets past it as a traceback
             code = report_failure(exc, argv, self)
+            if code == EXIT_USAGE and "--detailed-exitcode" in argv:
+                code = 1  # there 2 means "changes", so every error exits 1, as Terraform's do
         if standalone_mode:
             sys.exit(code)
         return code

@@ -113,3 +113,8 @@ def test_click_and_pydantic_value_messages_become_short_rules(message, rule):
 ])
 def test_the_typed_value_is_found_in_either_spelling(argv, value):
     assert boundary.typed_value(argv, ["--timeout"]) == value
+
+
+def test_with_detailed_exitcode_a_usage_error_exits_1_since_2_means_changes():
+    result = invoke("plan", "api", "--detailed-exitcode", "--sett", "x=1")
+    assert_one_line(result, 1, "trig: error: no such option --sett (did you mean --set?)")
