@@ -8,6 +8,9 @@ Run from the repository root with the project installed:
 
 A run that takes longer than --stall-seconds gets a thread dump of the emulator (py-spy, when installed)
 saved beside its logs, so a stall can be read after the fact; the run is then left to finish or fail.
+With --tf-log, Terraform's debug log of each run is kept and every request the provider's SDK sent
+again (its "retrying request" lines: an answer it did not get) is counted and named per run, and so
+is every recovery trig reported.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,9 +56,24 @@ def dump_threads_after(delay: float, home: Path, done: threading.Event) -> None:
     (home / "emulator-threads.txt").write_text(dump.stdout + dump.stderr)
 
 
-def one_run(index: int, workdir: Path, plugin_dir: str | None, stall_seconds: float) -> dict:
+_RETRIED = re.compile(r"retrying request (\S+), attempt")
+
+
+def resent_requests(debug_log: Path) -> list[str]:
+    """Operations the provider's SDK sent again because no answer came (from TF_LOG=DEBUG)."""
+    try:
+        text = debug_log.read_text(errors="replace")
+    except OSError:
+        return []
+    return _RETRIED.findall(text)
+
+
+def one_run(index: int, workdir: Path, plugin_dir: str | None, stall_seconds: float, tf_log: bool) -> dict:
     home = workdir / f"run-{index:02d}"
     env = trig_env(home, plugin_dir)
+    if tf_log:
+        home.mkdir(parents=True, exist_ok=True)
+        env.update(TF_LOG="DEBUG", TF_LOG_PATH=str(home / "terraform-debug.log"))
     up = trig(env, "up", "--port", str(free_port()), timeout=120)
     if up.returncode != 0:
         return {"run": index, "ok": False, "step": "up", "error": up.stderr.strip()[-300:]}
@@ -67,6 +86,9 @@ def one_run(index: int, workdir: Path, plugin_dir: str | None, stall_seconds: fl
         apply = trig(env, "apply", "all")
         record["apply_seconds"] = round(time.perf_counter() - started, 1)
         record["apply_stderr"] = apply.stderr.strip()[-400:]
+        record["recoveries"] = [line for line in apply.stderr.splitlines() if "answer was lost" in line or "Terraform stopped" in line]
+        if tf_log:
+            record["resent_requests"] = resent_requests(home / "terraform-debug.log")
         if apply.returncode != 0:
             return {**record, "ok": False, "step": "apply"}
         started = time.perf_counter()
@@ -95,20 +117,24 @@ def main() -> int:
     parser.add_argument("--plugin-dir", default=os.environ.get("TRIG_PLUGIN_DIR"))
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "first_apply.json")
     parser.add_argument("--keep", action="store_true", help="keep every run's .trig/ (always kept for failed runs)")
+    parser.add_argument("--tf-log", action="store_true", help="keep Terraform's debug log and count resent requests")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="trig-first-apply-"))
     runs = []
     for index in range(1, args.runs + 1):
-        record = one_run(index, workdir, args.plugin_dir, args.stall_seconds)
+        record = one_run(index, workdir, args.plugin_dir, args.stall_seconds, args.tf_log)
         runs.append(record)
         status = "ok" if record["ok"] else f"FAILED at {record['step']}"
-        print(f"run {index:2d}: {status}; apply {record.get('apply_seconds', '-')} s, check {record.get('check_seconds', '-')} s",
+        extra = "".join(f"; {key}: {record[key]}" for key in ("recoveries", "resent_requests") if record.get(key))
+        print(f"run {index:2d}: {status}; apply {record.get('apply_seconds', '-')} s, check {record.get('check_seconds', '-')} s{extra}",
               flush=True)
         if record["ok"] and not args.keep:
             shutil.rmtree(record["home"], ignore_errors=True)
     totals = [r["total_seconds"] for r in runs if r["ok"]]
-    summary = {"runs": len(runs), "succeeded": len(totals), "failed": len(runs) - len(totals)}
+    summary = {"runs": len(runs), "succeeded": len(totals), "failed": len(runs) - len(totals),
+               "runs_with_recoveries": sum(1 for r in runs if r.get("recoveries")),
+               "runs_with_resent_requests": sum(1 for r in runs if r.get("resent_requests"))}
     if totals:
         median = statistics.median(totals)
         summary.update(median_seconds=round(median, 1), slowest_seconds=max(totals), fastest_seconds=min(totals),

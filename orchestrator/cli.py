@@ -11,30 +11,44 @@ from typing import Annotated
 
 import typer
 
-from orchestrator import feedback
-from orchestrator.commands import checks, common, events, lifecycle, stacks
+from orchestrator import feedback, installed_version
+from orchestrator.commands import boundary, checks, common, events, lifecycle, stacks
+from orchestrator.errors import UsageError
 
 app = typer.Typer(
+    cls=boundary.TrigGroup,
+    name="trig",
     help="Apply AWS Lambda trigger wiring with Terraform on a local emulator, and prove it works. "
          "Example: trig run all. Shell completion: trig --install-completion.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help shows [tool.trig] and every other bracket as written
 )
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr, only results and errors. Example: trig -q apply all")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also stream Terraform's own output to stderr. Example: trig -v apply api")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also stream Terraform's own output to stderr, and a traceback with an internal error. Example: trig -v apply api")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"trig {installed_version()}")
+        raise typer.Exit()
+
+
+VersionOpt = Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                          help="Print trig's version and exit. Example: trig --version")]
 
 
 @app.callback()
-def global_options(quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+def global_options(quiet: QuietOpt = False, verbose: VerboseOpt = False, version: VersionOpt = False) -> None:
     """Apply AWS Lambda trigger wiring with Terraform on a local emulator, and prove it works. Example: trig run all
 
     Progress and spinners go to stderr (spinners and colours only on a terminal; NO_COLOR turns colours off);
     results go to stdout. Shell completion: trig --install-completion.
     """
     if quiet and verbose:
-        raise typer.BadParameter("--quiet and --verbose contradict each other: pass one.")
+        raise UsageError("--quiet and --verbose contradict each other: pass one.")
     level = feedback.QUIET if quiet else feedback.VERBOSE if verbose else feedback.NORMAL
     common.FEEDBACK.level = level
     feedback.configure_output(level)
@@ -51,4 +65,4 @@ reports_errors = common.reports_errors
 def main() -> None:
     """Console entry point."""
     logging.basicConfig(level=logging.WARNING, format="trig: %(message)s")
-    app()
+    app(prog_name="trig")

@@ -49,6 +49,17 @@ def is_healthy(endpoint: str) -> bool:
     return health(endpoint) is not None
 
 
+def unreachable_message(endpoint: str) -> str:
+    """What every command says when nothing answers at the endpoint it needs."""
+    return f"no emulator answers at {endpoint}: run `trig up` or pass --endpoint."
+
+
+def require_healthy(endpoint: str) -> None:
+    """Fail fast, in seconds, when nothing answers at the endpoint."""
+    if not is_healthy(endpoint):
+        raise EmulatorError(unreachable_message(endpoint))
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -14,14 +14,18 @@ import time
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from orchestrator.progress import Step
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 TERRAFORM_OUTPUT_LOGGER = "orchestrator.terraform.output"
 
 
 class Feedback:
-    """The CLI's progress callback: a line per message, and with begin() a spinner per running step."""
+    """The CLI's progress callback: a line per message, and with begin() a spinner per running step on a
+    terminal, or one line per finished step elsewhere."""
 
     def __init__(self, level: int = NORMAL, console: Console | None = None):
         self.level = level
@@ -45,19 +49,24 @@ class Feedback:
         print(message, file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
-    def begin(self, label: str) -> Iterator[None]:
-        """A spinner line `label  0:00:12` while the block runs; then one line saying how long it took."""
+    def begin(self, current: Step) -> Iterator[None]:
+        """While the block runs, a spinner line `label  0:00:12` on a terminal; then, terminal or not,
+        one line saying how it went (`applied kinesis in 34.6 s: 7 added, ...`)."""
+        started = time.monotonic()
         if not self.spinners:
             yield
+            # Off a terminal (or with -v) only a step that ended well is reported: an error says the rest.
+            line = current.finished(time.monotonic() - started)
+            if line is not None:
+                self(line)
             return
-        started = time.monotonic()
         with self._lock:
             if self._live is None:
                 self._live = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                                       console=self.console, transient=True)
                 self._live.start()
             live = self._live
-            task = live.add_task(label, total=None)
+            task = live.add_task(escape(current.label), total=None)
             self._active += 1
         ok = False
         try:
@@ -66,8 +75,13 @@ class Feedback:
         finally:
             with self._lock:
                 live.remove_task(task)
-                mark = "[green]done[/green]" if ok else "[red]stopped[/red]"
-                live.console.print(f"{label}: {mark} in {time.monotonic() - started:.1f} s", highlight=False)
+                seconds = time.monotonic() - started
+                line = current.finished(seconds) if ok else None
+                if line is not None:
+                    live.console.print(line, markup=False, highlight=False)
+                else:
+                    mark = "[green]done[/green]" if ok else "[red]stopped[/red]"
+                    live.console.print(f"{escape(current.label)}: {mark} in {seconds:.1f} s", highlight=False)
                 self._active -= 1
                 if self._active == 0:
                     live.stop()

@@ -96,11 +96,16 @@ def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, 
     trigger = REGISTRY[name]
     started = now_ms()
     try:
-        sent = trigger.send_event(target, event)
+        sent = trigger.send_event(target, event, timeout)
     except (ClientError, BotoCoreError) as exc:
         raise TrigError(f"sending the event through {name} failed: {exc}") from None
     if not sent.expects_logs:
         return FireResult(name, trigger.invocation, sent, [], False)
-    with step(progress, f"{name}: waiting for the invocation's log lines"):
-        _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
-    return FireResult(name, trigger.invocation, sent, _matching(events, sent.marker), True)
+    with step(progress, f"{name}: waiting for the invocation's log lines", done=f"waited for {name}'s invocation") as current:
+        try:
+            _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
+        except (ClientError, BotoCoreError) as exc:
+            raise TrigError(f"reading the logs of {name}'s function failed: {exc}") from None
+        invocations = _matching(events, sent.marker)
+        current.outcome = f"{len(invocations)} logged" if invocations else "none logged"
+    return FireResult(name, trigger.invocation, sent, invocations, True)

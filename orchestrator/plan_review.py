@@ -29,8 +29,9 @@ def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
 
     def plan_one(trigger: Trigger) -> TriggerPlan:
         saved = plan_file(settings, trigger)
-        with step(progress, f"planning {trigger.name}"):
-            terraform.plan_to_file(trigger.name, var_files[trigger.name], saved)
+        with step(progress, f"planning {trigger.name}", done=f"planned {trigger.name}") as current:
+            changes = terraform.plan_to_file(trigger.name, var_files[trigger.name], saved)
+            current.outcome = "changes" if changes else "no changes"
         return summarize_plan(trigger.name, terraform.show_plan(trigger.name, saved))
 
     return for_each_trigger(triggers, plan_one)

@@ -6,9 +6,11 @@ variable, the config file (`[tool.trig]` in pyproject.toml, or trig.toml), the d
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import os
+import re
 import socket
 import tomllib
 import urllib.parse
@@ -22,6 +24,7 @@ DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "000000000000"
 EMULATOR_STATE_FILE = "emulator.json"
+STARTED_BY_TRIG_UP = "emulator started by trig up"
 
 
 @dataclass(frozen=True)
@@ -151,29 +154,98 @@ def _read_toml(path: Path) -> dict:
         raise UsageError(f"config file {path} is not valid TOML: {exc}; fix it.") from None
 
 
+def _table_root(path: Path) -> tuple[str, ...]:
+    """Where trig's keys live in a config file: [tool.trig] in a pyproject.toml, the top level of a trig.toml."""
+    return ("tool", "trig") if path.name == "pyproject.toml" else ()
+
+
+def config_where(path: Path, key: tuple[str, ...]) -> str:
+    """`config file PATH, line N` for the line that sets key (under trig's table), or without the line if not found."""
+    line = config_key_line(path, key)
+    return f"config file {path}" + (f", line {line}" if line else "")
+
+
 def read_config_file(path: Path | None) -> ConfigFile:
     """The trig table of a config file: known keys only, values as strings, `set` as a NAME -> VALUE table."""
     if path is None:
         return ConfigFile(None, {}, {})
     data = _read_toml(path)
     table = data.get("tool", {}).get("trig", {}) if path.name == "pyproject.toml" else data
-    where = f"{path} [tool.trig]" if path.name == "pyproject.toml" else str(path)
-    unknown = sorted(set(table) - set(CONFIG_KEYS) - {"set"})
-    if unknown:
-        raise UsageError(f"config file {where}: unknown key {unknown[0]!r}; known keys are {', '.join(CONFIG_KEYS)} and set.")
+    for key in table:
+        if key not in CONFIG_KEYS and key != "set":
+            close = difflib.get_close_matches(key, [*CONFIG_KEYS, "set"], n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise UsageError(f"{config_where(path, (key,))}: unknown key {key!r}{hint}; known keys are "
+                             f"{', '.join(CONFIG_KEYS)} and the set table.")
     sets = table.get("set", {})
     if not isinstance(sets, dict) or any(isinstance(v, (dict, list)) for v in sets.values()):
-        raise UsageError(f"config file {where}: `set` must be a table of NAME = VALUE, such as greeting = \"hi\".")
+        raise UsageError(f"{config_where(path, ('set',))}: `set` must be a table of NAME = VALUE, such as greeting = \"hi\".")
     values = {}
     for key in CONFIG_KEYS:
         if key in table:
             value = table[key]
             if isinstance(value, (dict, list, bool)):
-                raise UsageError(f"config file {where}: {key} must be a string.")
+                raise UsageError(f"{config_where(path, (key,))}: {key} must be a string.")
             values[key] = str(value)
     if "plugin_dir" in values:  # relative to the file, as a user reading the file expects
         values["plugin_dir"] = str((path.parent / values["plugin_dir"]).resolve())
     return ConfigFile(path, values, {str(k): _set_text(v) for k, v in sets.items()})
+
+
+_KEY_PART = re.compile(r"""\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)')\s*""")
+
+
+def _dotted_key(text: str) -> tuple[tuple[str, ...], str]:
+    """The dotted key at the start of text (bare, "basic" or 'literal' parts) and the text after it."""
+    parts: list[str] = []
+    while True:
+        match = _KEY_PART.match(text)
+        if not match or match.end() == 0:
+            return tuple(parts), text
+        bare, basic, literal = match.groups()
+        if basic is not None:
+            try:
+                basic = json.loads(f'"{basic}"')
+            except ValueError:
+                pass
+        parts.append(next(p for p in (bare, basic, literal) if p is not None))
+        text = text[match.end():]
+        if not text.startswith("."):
+            return tuple(parts), text
+        text = text[1:]
+
+
+def config_key_line(path: Path | None, key: tuple[str, ...]) -> int | None:
+    """The line of a config file that sets key (a path under trig's table), read line by line as TOML lays it out.
+
+    tomllib keeps no positions, so this follows table headers and dotted keys; a key set inside an
+    inline table is found at the line of that table. None when the file or the key is not found.
+    """
+    if path is None:
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    wanted = _table_root(path) + tuple(key)
+    table: tuple[str, ...] = ()
+    enclosing = None
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if text.startswith("["):
+            table, _ = _dotted_key(text.lstrip("["))
+            continue
+        parts, rest = _dotted_key(text)
+        if not parts or not rest.startswith("="):
+            continue
+        defined = table + parts
+        if defined == wanted:
+            return number
+        if enclosing is None and wanted[:len(defined)] == defined:
+            enclosing = number
+    return enclosing
 
 
 def _set_text(value: object) -> str:
@@ -208,7 +280,7 @@ def resolve_settings(
                ("terraform_bin", terraform_bin), ("account", account))}
     endpoint, endpoint_source = picked["endpoint"]
     if endpoint_source == "default" and (started := read_emulator_endpoint(home)):
-        endpoint, endpoint_source = started, f"emulator started by trig up ({home / EMULATOR_STATE_FILE})"
+        endpoint, endpoint_source = started, f"{STARTED_BY_TRIG_UP} ({home / EMULATOR_STATE_FILE})"
         picked["endpoint"] = (endpoint, endpoint_source)
     plugin = picked["plugin_dir"][0]
     account_id = picked["account"][0]

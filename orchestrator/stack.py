@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import time
@@ -25,12 +26,17 @@ from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
 from orchestrator.render import render_tfvars
-from orchestrator.settings import Settings
+from orchestrator.set_values import check_sets
+from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform import TerraformAdapter, change_counts, wait_through_interrupts
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Confirmation, Target, Trigger
 
 log = logging.getLogger(__name__)
+
+
+def _quiet(message: str) -> None:
+    log.info(message)
 
 
 @dataclass(frozen=True)
@@ -53,16 +59,10 @@ def values_for(trigger: Trigger, sets: Mapping[str, str]) -> dict[str, object]:
     return values
 
 
-def check_set_names(triggers: list[Trigger], sets: Mapping[str, str]) -> None:
-    """Refuse a --set name that none of the selected triggers knows, listing the known ones."""
-    known = sorted({name for t in triggers for name in t.defaults})
-    for name in sets:
-        scope, _, bare = name.rpartition(".")
-        scoped = [t for t in triggers if scope in ("", t.name)]
-        if scope and scope not in REGISTRY:
-            raise UsageError(f"--set {name}: unknown trigger {scope!r}; known names are {', '.join(known)}.")
-        if not any(bare in t.defaults for t in scoped):
-            raise UsageError(f"--set {name}: unknown name for {', '.join(t.name for t in triggers)}; known names are {', '.join(known)}.")
+def check_set_names(triggers: list[Trigger], sets: Mapping[str, str], every=None) -> None:
+    """Refuse a --set name none of the selected triggers has (naming the unselected one that has it, or the
+    known names) and a value its setting's rule refuses; every is all triggers of the kind (default: REGISTRY)."""
+    check_sets(triggers, sets, REGISTRY.values() if every is None else every)
 
 
 def merge_config_sets(settings: Settings, triggers: list, sets: Mapping[str, str]) -> dict[str, str]:
@@ -100,8 +100,21 @@ def write_tfvars(settings: Settings, trigger: Trigger, sets: Mapping[str, str]) 
 
 def require_emulator(settings: Settings) -> None:
     """Fail fast, in seconds, when nothing answers at the endpoint."""
-    if not emulator.is_healthy(settings.endpoint):
-        raise TrigError(f"no emulator answers at {settings.endpoint}: run `trig up` or pass --endpoint.")
+    emulator.require_healthy(settings.endpoint)
+
+
+def emulator_for_run(settings: Settings, progress=_quiet) -> Settings:
+    """The settings `trig run` works with: as they are when an emulator answers; else, when the user named
+    no endpoint, those of a MiniStack started now; an endpoint the user named (flag, env, config) must answer."""
+    if emulator.is_healthy(settings.endpoint):
+        return settings
+    source = settings.sources.get("endpoint", "default")
+    if source != "default" and not source.startswith(STARTED_BY_TRIG_UP):
+        raise EmulatorError(emulator.unreachable_message(settings.endpoint))
+    record, _ = emulator.start(settings.home)
+    progress(f"started MiniStack at {record.endpoint}")
+    return dataclasses.replace(settings, endpoint=record.endpoint,
+                               sources={**settings.sources, "endpoint": "emulator started by trig run"})
 
 
 @contextlib.contextmanager
@@ -151,14 +164,18 @@ def _one_error(errors: list[TrigError]) -> TrigError:
                          f"released: run `trig up`, then the same command again (it converges).")
 
 
-def _quiet(message: str) -> None:
-    log.info(message)
-
-
 def init_terraform(terraform: TerraformAdapter, progress=_quiet) -> bool:
-    """terraform init when the sources changed (with a spinner on a terminal); True if it ran."""
-    with step(progress, "terraform init (when the sources changed)"):
-        return terraform.ensure_init()
+    """terraform init when the sources changed (shown as a step when it runs); True if it ran."""
+    with step(progress, "terraform init (when the sources changed)") as current:
+        ran = terraform.ensure_init()
+        if ran:
+            current.done = "initialised Terraform"
+        return ran
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """`7 added, 0 changed, 0 destroyed`, as apply prints per trigger."""
+    return f"{counts['added']} added, {counts['changed']} changed, {counts['destroyed']} destroyed"
 
 
 def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
@@ -171,8 +188,7 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
-    if init_terraform(terraform, progress):
-        progress("initialised Terraform")
+    init_terraform(terraform, progress)
     return triggers, var_files, terraform
 
 
@@ -201,13 +217,15 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
 
     def apply_one(trigger: Trigger) -> dict[str, int]:
         var_file = var_files[trigger.name]
-        with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}"):
+        with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}", done=f"applied {trigger.name}") as current:
             if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
+                current.outcome = "inputs unchanged and resources present, Terraform skipped"
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
             counts = apply_recovering(settings, terraform, trigger, var_file,
                                       yield_cpu=slowest is not None and trigger is not slowest)
             record_fingerprint(settings, trigger.name, input_fingerprint(settings, var_file))
+            current.outcome = counts_text(counts)
             return counts
 
     return dict(zip((t.name for t in triggers), for_each_trigger(triggers, apply_one)))
@@ -287,7 +305,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     if applied:
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
     def destroy_one(trigger: Trigger) -> str:
-        with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}"):
+        with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}", done=f"destroyed {trigger.name}"):
             forget_fingerprint(settings, trigger.name)
             return terraform.destroy(trigger.name, var_files[trigger.name])
 
@@ -345,8 +363,11 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float, 
     triggers, outputs = _applied_targets(settings, names)
 
     def check_one(trigger: Trigger) -> CheckResult:
-        with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation"):
-            return check_trigger(settings, trigger, outputs[trigger.name], timeout)
+        with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation",
+                  done=f"checked {trigger.name}") as current:
+            result = check_trigger(settings, trigger, outputs[trigger.name], timeout)
+            current.outcome = "confirmed" if result.ok else "not confirmed"
+            return result
 
     return for_each_trigger(triggers, check_one)
 
@@ -357,7 +378,10 @@ def load_check_triggers(settings: Settings, names: list[str] | None, count: int,
     triggers, outputs = _applied_targets(settings, names)
 
     def load_one(trigger: Trigger) -> LoadResult:
-        with step(progress, f"{trigger.name}: firing {count} events and accounting for each"):
-            return load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
+        with step(progress, f"{trigger.name}: firing {count} events and accounting for each",
+                  done=f"fired {count} events through {trigger.name}") as current:
+            result = load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
+            current.outcome = f"{result.confirmed} confirmed, {result.missing} missing, {result.duplicated} duplicated"
+            return result
 
     return for_each_trigger(triggers, load_one)

@@ -7,7 +7,10 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from orchestrator.errors import UsageError
+from botocore.exceptions import EndpointConnectionError
+
+from orchestrator import emulator
+from orchestrator.errors import EmulatorError, UsageError
 from orchestrator.logwatch import LogEvent, read_log_events
 from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter
@@ -27,12 +30,13 @@ def parse_duration(text: str) -> float:
 
 
 def applied_target(settings: Settings, name: str) -> Target:
-    """The applied trigger called name, from its Terraform outputs; refused when unknown or not applied."""
+    """The applied trigger called name, from its Terraform outputs; refused when unknown, not applied or unreachable."""
     if name not in REGISTRY:
         raise UsageError(f"unknown trigger {name!r}: choose from {', '.join(REGISTRY)}.")
     outputs = TerraformAdapter(settings).outputs(name)
     if not outputs:
         raise UsageError(f"{name} is not applied: run `trig apply {name}` first.")
+    emulator.require_healthy(settings.endpoint)
     return Target(settings, outputs)
 
 
@@ -54,7 +58,11 @@ def tail_logs(settings: Settings, name: str, since_seconds: float, follow: bool,
     seen: set[tuple] = set()
     emitted = 0
     while True:
-        for event in sorted(read_log_events(logs, target.log_group, start), key=lambda e: (e.timestamp, e.event_id)):
+        try:
+            events = read_log_events(logs, target.log_group, start)
+        except EndpointConnectionError:  # the emulator stopped while we followed it
+            raise EmulatorError(emulator.unreachable_message(settings.endpoint)) from None
+        for event in sorted(events, key=lambda e: (e.timestamp, e.event_id)):
             key = (event.event_id or None, event.timestamp, event.stream, event.message)
             if key in seen:
                 continue

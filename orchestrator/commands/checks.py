@@ -9,20 +9,24 @@ import typer
 
 from orchestrator import reports, semantics, stack
 from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, JsonOpt, OptionalTriggersArg, PluginDirOpt, RegionOpt, SetOpt,
-    TerraformBinOpt, TimeoutOpt, echo_json, progress, reports_errors, settings_from,
+    AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
+    TRIGGER_NAMES, echo_json, json_option, progress, reports_errors, settings_from,
 )
 from orchestrator.errors import UsageError
 from orchestrator.load import LoadResult
 from orchestrator.render import parse_set_options
 
-CountOpt = Annotated[Optional[int], typer.Option("--count", min=1, max=100000,
+OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(
+    metavar="TRIGGER", show_default=False,
+    help=f"Triggers to check: {TRIGGER_NAMES} or all (default: every applied one). Example: trig check api kinesis")]
+JsonOpt = json_option("trig check all --json")
+CountOpt = Annotated[Optional[int], typer.Option("--count", min=1, max=100000, metavar="N",
                      help="Fire this many events per trigger, each with its own nonce, and count confirmed, missing and duplicated ones. Example: --count 500")]
-ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=200,
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=200, metavar="N",
                            help="Events in flight at once with --count (MiniStack drops async events it throttles, so keep S3 low). Example: --concurrency 20")]
 SemanticsOpt = Annotated[bool, typer.Option("--semantics", help="Prove each invocation type's retry, batching and ordering semantics on a probe stack, one row per property. Example: trig check all --semantics")]
 KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep the probe stacks to read their logs; remove them with `trig destroy TRIGGER --probes`. Example: trig check s3 --semantics --keep")]
-JunitOpt = Annotated[Optional[Path], typer.Option("--junit", help="Also write JUnit XML: a test case per trigger (per property with --semantics). Example: --junit reports/trig.xml")]
+JunitOpt = Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write JUnit XML: a test case per trigger (per property with --semantics). Example: --junit reports/trig.xml")]
 
 
 def print_results(results: list[stack.CheckResult]) -> None:

@@ -10,40 +10,56 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator.errors import TrigError
 from orchestrator.feedback import Feedback
-from orchestrator.settings import Settings, resolve_settings
+from orchestrator.set_values import checked_settings
+from orchestrator.settings import Settings
 from orchestrator.triggers import REGISTRY
 
 # Flags beat TRIG_* variables beat the config file beat defaults: resolve_settings reads the
 # environment itself (not Typer), so that `trig config` can say where each value came from.
-EndpointOpt = Annotated[Optional[str], typer.Option("--endpoint", help="Emulator URL; env TRIG_ENDPOINT, config `endpoint` (default: the one `trig up` started, else http://localhost:4566). Example: --endpoint http://127.0.0.1:4566")]
-PluginDirOpt = Annotated[Optional[str], typer.Option("--plugin-dir", help="Provider mirror folder; trig writes its own Terraform CLI config to use it; env TRIG_PLUGIN_DIR, config `plugin_dir`. Example: --plugin-dir /opt/tf-plugins")]
-TerraformBinOpt = Annotated[Optional[str], typer.Option("--terraform-bin", help="Terraform or OpenTofu binary to run; env TRIG_TERRAFORM, config `terraform_bin` (default: terraform). Example: --terraform-bin tofu")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", help="AWS region the emulator serves; env TRIG_REGION, config `region` (default: us-east-1). Example: --region eu-west-1")]
-AccountOpt = Annotated[Optional[str], typer.Option("--account", help="12-digit emulator account (the fake access key); env TRIG_ACCOUNT, config `account` (default: 000000000000). Example: --account 123456789012")]
+EndpointOpt = Annotated[Optional[str], typer.Option("--endpoint", metavar="URL", help="Emulator URL; env TRIG_ENDPOINT, config `endpoint` (default: the one `trig up` started, else http://localhost:4566). Example: --endpoint http://127.0.0.1:4566")]
+PluginDirOpt = Annotated[Optional[str], typer.Option("--plugin-dir", metavar="DIR", help="Provider mirror folder; trig writes its own Terraform CLI config to use it; env TRIG_PLUGIN_DIR, config `plugin_dir`. Example: --plugin-dir /opt/tf-plugins")]
+TerraformBinOpt = Annotated[Optional[str], typer.Option("--terraform-bin", metavar="BIN", help="Terraform or OpenTofu binary to run; env TRIG_TERRAFORM, config `terraform_bin` (default: terraform). Example: --terraform-bin tofu")]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", metavar="REGION", help="AWS region the emulator serves; env TRIG_REGION, config `region` (default: us-east-1). Example: --region eu-west-1")]
+AccountOpt = Annotated[Optional[str], typer.Option("--account", metavar="ID", help="12-digit emulator account (the fake access key); env TRIG_ACCOUNT, config `account` (default: 000000000000). Example: --account 123456789012")]
 AllowRemoteOpt = Annotated[bool, typer.Option("--allow-remote", envvar="TRIG_ALLOW_REMOTE",
-                           help="Accept an endpoint that is not a loopback address. Example: --endpoint http://10.0.0.5:4566 --allow-remote")]
-TriggersArg = Annotated[list[str], typer.Argument(help=f"Triggers: {', '.join(REGISTRY)} or all. Example: trig apply api s3")]
-OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(help="Triggers to check (default: every applied one). Example: trig check api kinesis")]
-TriggerArg = Annotated[str, typer.Argument(help="One trigger: api, s3 or kinesis. Example: trig logs kinesis")]
-SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE; beats the config file's [tool.trig.set]. Example: --set greeting=hi")]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for each event's confirmation. Example: --timeout 60")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else there (progress goes to stderr). Example: trig status --json")]
+                           help="Accept an endpoint that is not a loopback address. Example: --allow-remote --endpoint http://10.0.0.5:4566")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", metavar="NAME=VALUE", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE; beats the config file's [tool.trig.set]. Example: --set greeting=hi")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, metavar="SECONDS", help="Seconds to wait for each event's confirmation. Example: --timeout 60")]
+
+TRIGGER_NAMES = ", ".join(REGISTRY)
+
+
+# Each command shows an example of its own, so these are made per command.
+def triggers_argument(example: str):
+    """The TRIGGER... argument of apply, destroy, run and plan, with the command's own example."""
+    return Annotated[list[str], typer.Argument(metavar="TRIGGER", show_default=False,
+                                               help=f"Triggers: {TRIGGER_NAMES} or all. Example: {example}")]
+
+
+def trigger_argument(example: str):
+    """The single TRIGGER argument of logs and fire, with the command's own example."""
+    return Annotated[str, typer.Argument(metavar="TRIGGER", show_default=False,
+                                         help=f"One trigger: {TRIGGER_NAMES}. Example: {example}")]
+
+
+def json_option(example: str):
+    """--json, with the command's own example."""
+    return Annotated[bool, typer.Option("--json", help=f"Print one JSON document on stdout and nothing else there "
+                                                       f"(progress goes to stderr). Example: {example}")]
+
 
 FEEDBACK = Feedback()
 
 
 def reports_errors(command: Callable) -> Callable:
-    """Turn a TrigError into one line on stderr and its exit code, with no traceback."""
+    """Say what Ctrl-C left behind; every error goes on to the boundary (commands/boundary.py), which prints
+    it as one line on stderr with its exit code."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except TrigError as exc:
-            typer.echo(f"trig: error: {exc}", err=True)
-            raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("trig: interrupted; Terraform's state is saved and unlocked.", err=True)
             raise typer.Exit(code=130) from None
@@ -53,7 +69,7 @@ def reports_errors(command: Callable) -> Callable:
 
 def settings_from(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None,
                   allow_remote: bool = False, region: str | None = None, account: str | None = None) -> Settings:
-    return resolve_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
+    return checked_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
                             allow_remote=allow_remote, region=region, account=account)
 
 
@@ -67,3 +83,8 @@ def echo_json(document: object) -> None:
 
 def path_text(path: Path | None) -> str:
     return str(path) if path is not None else "none"
+
+
+def path_json(path: Path | None) -> str | None:
+    """A path in a JSON document: null when there is none."""
+    return str(path) if path is not None else None

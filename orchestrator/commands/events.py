@@ -10,22 +10,25 @@ import typer
 from orchestrator import fire as firing
 from orchestrator import tail
 from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, RegionOpt, TimeoutOpt, TriggerArg, progress, reports_errors, settings_from,
+    AccountOpt, AllowRemoteOpt, EndpointOpt, RegionOpt, TimeoutOpt, progress, reports_errors, settings_from,
+    trigger_argument,
 )
 from orchestrator.errors import TrigError
 from orchestrator.render import parse_set_options
 from orchestrator.triggers.base import UserEvent
 
-SinceOpt = Annotated[str, typer.Option("--since", help="How far back to start: 30s, 10m, 2h, 1d (default 10m). Example: --since 1h")]
+LogsTriggerArg = trigger_argument("trig logs sqs")
+FireTriggerArg = trigger_argument("trig fire sns")
+SinceOpt = Annotated[str, typer.Option("--since", metavar="DURATION", help="How far back to start: 30s, 10m, 2h, 1d (default 10m). Example: --since 1h")]
 FollowOpt = Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines as they arrive, until Ctrl-C. Example: trig logs kinesis --follow")]
-DataOpt = Annotated[Optional[str], typer.Option("--data", help="The event's body: the object's content for s3, the record's data for kinesis. Example: --data 'hello world'")]
-FileOpt = Annotated[Optional[Path], typer.Option("--file", help="Read the event's body from this file instead of --data. Example: --file sample.txt")]
-KeyOpt = Annotated[Optional[str], typer.Option("--key", help="The object key for s3, the partition key for kinesis. Example: --key hello.txt")]
-QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", help="A query parameter for api, NAME=VALUE, repeatable. Example: --query name=lambda")]
+DataOpt = Annotated[Optional[str], typer.Option("--data", metavar="TEXT", help="The event's body: the object's content for s3, the record's data for kinesis. Example: --data 'hello world'")]
+FileOpt = Annotated[Optional[Path], typer.Option("--file", metavar="PATH", help="Read the event's body from this file instead of --data. Example: --file sample.txt")]
+KeyOpt = Annotated[Optional[str], typer.Option("--key", metavar="KEY", help="The object key for s3, the partition key for kinesis. Example: --key hello.txt")]
+QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", metavar="NAME=VALUE", help="A query parameter for api, NAME=VALUE, repeatable. Example: --query name=lambda")]
 
 
 @reports_errors
-def logs(trigger: TriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False, endpoint: EndpointOpt = None,
+def logs(trigger: LogsTriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False, endpoint: EndpointOpt = None,
          region: RegionOpt = None, account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Print the trigger's function log lines from CloudWatch Logs, like `aws logs tail`. Example: trig logs kinesis --since 1h --follow"""
     settings = settings_from(endpoint, allow_remote=allow_remote, region=region, account=account)
@@ -37,14 +40,16 @@ def logs(trigger: TriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False
 
 
 @reports_errors
-def fire(trigger: TriggerArg, data: DataOpt = None, file: FileOpt = None, key: KeyOpt = None, query: QueryOpt = None,
+def fire(trigger: FireTriggerArg, data: DataOpt = None, file: FileOpt = None, key: KeyOpt = None, query: QueryOpt = None,
          timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None, region: RegionOpt = None, account: AccountOpt = None,
          allow_remote: AllowRemoteOpt = False) -> None:
     """Send one event of your choosing through a real trigger and print what came back. Example: trig fire s3 --key hello.txt
 
     api prints the HTTP status and body (example: trig fire api --query name=lambda); s3 and kinesis
-    print the service's receipt (request id, sequence number) and the log lines of the invocation
-    the event caused (example: trig fire kinesis --data hello).
+    send your --key and --data and print the service's receipt (request id, sequence number) and
+    the log lines of the invocation the event caused (example: trig fire kinesis --data hello);
+    the other types send the event `trig check` sends, with a fresh nonce, and print the same
+    (example: trig fire sqs).
     """
     settings = settings_from(endpoint, allow_remote=allow_remote, region=region, account=account)
     event = UserEvent(data=firing.read_event_body(data, file), key=key, query=parse_set_options(query or [], option="--query"))

@@ -8,14 +8,17 @@ import typer
 
 from orchestrator import emulator, engines, stack
 from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, JsonOpt, PluginDirOpt, RegionOpt, TerraformBinOpt, echo_json,
-    path_text, progress, reports_errors, settings_from,
+    AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, TerraformBinOpt, echo_json,
+    json_option, path_json, path_text, progress, reports_errors, settings_from,
 )
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.terraform import TerraformAdapter
 
-PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port for the emulator (default 4566). Example: --port 4599")]
-EngineOpt = Annotated[str, typer.Option("--engine", help="Engine to start: ministack (embedded, no Docker) or localstack (its CLI, Docker and LOCALSTACK_AUTH_TOKEN). Example: --engine localstack")]
+StatusJsonOpt = json_option("trig status --json")
+ConfigJsonOpt = json_option("trig config --json")
+
+PortOpt = Annotated[Optional[int], typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port for the emulator (default 4566). Example: --port 4599")]
+EngineOpt = Annotated[str, typer.Option("--engine", metavar="ENGINE", help="Engine to start: ministack (embedded, no Docker) or localstack (its CLI, Docker and LOCALSTACK_AUTH_TOKEN). Example: --engine localstack")]
 
 
 @reports_errors
@@ -54,7 +57,7 @@ def _terraform_version(settings) -> str:
 
 
 @reports_errors
-def status(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
+def status(json_: StatusJsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
            terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
            allow_remote: AllowRemoteOpt = False) -> None:
     """Show the endpoint, the engine answering there, its health and the applied triggers. Example: trig status --json"""
@@ -76,7 +79,7 @@ def status(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: Plu
 
 
 @reports_errors
-def config(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
+def config(json_: ConfigJsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
            terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
            allow_remote: AllowRemoteOpt = False) -> None:
     """Show each effective setting and where it came from: flag, env, config file or default. Example: trig config --json
@@ -90,7 +93,8 @@ def config(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: Plu
               "terraform_bin": settings.terraform_bin, "account": settings.account_id}
     source = f"config {settings.config_file}"
     if json_:
-        echo_json({"config_file": path_text(settings.config_file), "home": str(settings.home),
+        values["plugin_dir"] = path_json(settings.plugin_dir)
+        echo_json({"config_file": path_json(settings.config_file), "home": str(settings.home),
                    "settings": {k: {"value": v, "source": settings.sources[k]} for k, v in values.items()},
                    "set": {k: {"value": v, "source": source} for k, v in settings.default_sets.items()}})
         return

@@ -7,31 +7,38 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import emulator, plan_review, semantics, stack, validation
+from orchestrator import plan_review, semantics, stack, validation
 from orchestrator.commands.checks import print_results
 from orchestrator.commands.common import (
     AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
-    TriggersArg, progress, reports_errors, settings_from,
+    progress, reports_errors, settings_from, triggers_argument,
 )
 from orchestrator.errors import UsageError
 from orchestrator.render import parse_set_options
 
-RefreshOpt = Annotated[bool, typer.Option("--refresh", help="Run Terraform (with its refresh) even when the inputs are unchanged since the last apply, to repair drift. Example: trig apply s3 --refresh")]
+_REFRESH_HELP = ("Run Terraform (with its refresh) even when the inputs are unchanged since the last apply, "
+                 "to repair drift. Example: ")
+ApplyRefreshOpt = Annotated[bool, typer.Option("--refresh", help=_REFRESH_HELP + "trig apply s3 --refresh")]
+RunRefreshOpt = Annotated[bool, typer.Option("--refresh", help=_REFRESH_HELP + "trig run s3 --refresh")]
+ApplyTriggersArg = triggers_argument("trig apply api s3")
+DestroyTriggersArg = triggers_argument("trig destroy kinesis sqs")
+RunTriggersArg = triggers_argument("trig run api sns")
+PlanTriggersArg = triggers_argument("trig plan all")
 ProbesOpt = Annotated[bool, typer.Option("--probes", help="Destroy the probe stacks `trig check --semantics --keep` left, not the triggers. Example: trig destroy all --probes")]
-FormatOpt = Annotated[str, typer.Option("--format", help="Output format: text, markdown (for a pull-request comment) or json. Example: --format markdown")]
+FormatOpt = Annotated[str, typer.Option("--format", metavar="FORMAT", help="Output format: text, markdown (for a pull-request comment) or json. Example: --format markdown")]
 PlanJsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json: one JSON document on stdout. Example: trig plan all --json")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write the summary to this file instead of stdout. Example: --out plan.md")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write the summary to this file instead of stdout. Example: --out plan.md")]
 DetailedExitcodeOpt = Annotated[bool, typer.Option("--detailed-exitcode", help="Exit 0 when nothing changes, 2 when something does, 1 on error (as Terraform does). Example: trig plan all --detailed-exitcode")]
 
 
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
     for name, c in counts.items():
         skipped = " (inputs unchanged, resources present: Terraform skipped; --refresh runs it)" if c.get("skipped") else ""
-        typer.echo(f"{name}: {c['added']} added, {c['changed']} changed, {c['destroyed']} destroyed{skipped}")
+        typer.echo(f"{name}: {stack.counts_text(c)}{skipped}")
 
 
 @reports_errors
-def apply(triggers: TriggersArg, set_: SetOpt = None, refresh: RefreshOpt = False, endpoint: EndpointOpt = None,
+def apply(triggers: ApplyTriggersArg, set_: SetOpt = None, refresh: ApplyRefreshOpt = False, endpoint: EndpointOpt = None,
           plugin_dir: PluginDirOpt = None,
           terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
           allow_remote: AllowRemoteOpt = False) -> None:
@@ -42,7 +49,7 @@ def apply(triggers: TriggersArg, set_: SetOpt = None, refresh: RefreshOpt = Fals
 
 
 @reports_errors
-def destroy(triggers: TriggersArg, probes: ProbesOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
+def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
             terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
             allow_remote: AllowRemoteOpt = False) -> None:
     """Destroy the triggers' resources. Example: trig destroy all"""
@@ -56,17 +63,14 @@ def destroy(triggers: TriggersArg, probes: ProbesOpt = False, endpoint: Endpoint
 
 
 @reports_errors
-def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RefreshOpt = False,
+def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RunRefreshOpt = False,
         endpoint: EndpointOpt = None,
         plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, region: RegionOpt = None,
         account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
-    """Start the emulator if none answers, apply, then check. Example: trig run all"""
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
-    if not emulator.is_healthy(settings.endpoint):
-        record, _ = emulator.start(settings.home)
-        progress(f"started MiniStack at {record.endpoint}")
-        settings = settings_from(record.endpoint, plugin_dir, terraform_bin, False, region, account)
-    stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
+    """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
+    settings = stack.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
+                                      progress=progress)
+    _print_counts(stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
     results = stack.check_triggers(settings, triggers, timeout, progress=progress)
     print_results(results)
     if not all(r.ok for r in results):
@@ -74,7 +78,7 @@ def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, 
 
 
 @reports_errors
-def plan(triggers: TriggersArg, set_: SetOpt = None, format_: FormatOpt = "text", json_: PlanJsonOpt = False,
+def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "text", json_: PlanJsonOpt = False,
          out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, endpoint: EndpointOpt = None,
          plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, region: RegionOpt = None,
          account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:

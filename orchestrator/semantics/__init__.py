@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,8 @@ from orchestrator.semantics.stream import run_stream_experiments
 from orchestrator.semantics.sync import run_sync_experiments
 from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, PASS, Row
 from orchestrator.settings import Settings
-from orchestrator.stack import check_set_names, merge_config_sets, require_emulator
+from orchestrator.progress import step
+from orchestrator.stack import check_set_names, init_terraform, merge_config_sets, require_emulator
 from orchestrator.terraform import TerraformAdapter
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Target
@@ -56,7 +56,7 @@ def _experiments(spec: ProbeSpec, target: Target, values: dict, timeout: float) 
 def _selected(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[ProbeSpec]:
     specs = probe_specs(settings)
     selected = [specs[t.name] for t in select_triggers(names)]
-    check_set_names(selected, sets)  # type: ignore[arg-type]  # a ProbeSpec has name and defaults
+    check_set_names(selected, sets, every=specs.values())  # type: ignore[arg-type]  # a ProbeSpec has name and defaults
     return selected
 
 
@@ -71,26 +71,28 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
     values = {spec.name: probe_values(spec, sets) for spec in selected}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
-    if terraform.ensure_init():
-        progress("initialised Terraform")
+    init_terraform(terraform, progress)
+    progress(f"proving the semantics of {', '.join(spec.name for spec in selected)} at {settings.endpoint}")
 
     def run(spec: ProbeSpec) -> list[Row]:
         var_file = write_probe_tfvars(settings, spec, values[spec.name])
         try:
-            progress(f"applying probe stack {spec.workspace}")
-            target = Target(settings, apply_probe(terraform, spec, var_file))
-            progress(f"running {spec.invocation} experiments on {target.function_name}")
-            started = time.monotonic()
-            try:
-                rows = _experiments(spec, target, values[spec.name], timeout)
-            except (ClientError, BotoCoreError) as exc:
-                raise SemanticsError(f"{spec.invocation} experiment on {target.function_name} failed: {exc}") from None
-            progress(f"{spec.invocation} experiments took {time.monotonic() - started:.1f} s")
+            with step(progress, f"{spec.name}: applying probe stack {spec.workspace}",
+                      done=f"{spec.name}: applied probe stack {spec.workspace}"):
+                target = Target(settings, apply_probe(terraform, spec, var_file))
+            with step(progress, f"{spec.name}: running the {spec.invocation} experiments on {target.function_name}",
+                      done=f"{spec.name}: ran the {spec.invocation} experiments") as current:
+                try:
+                    rows = _experiments(spec, target, values[spec.name], timeout)
+                except (ClientError, BotoCoreError) as exc:
+                    raise SemanticsError(f"{spec.invocation} experiment on {target.function_name} failed: {exc}") from None
+                current.outcome = ", ".join(f"{r.property}: {r.verdict}" for r in rows)
             return rows
         finally:
             if not keep:
-                progress(f"destroying probe stack {spec.workspace}")
-                destroy_probe(terraform, spec, var_file)
+                with step(progress, f"{spec.name}: destroying probe stack {spec.workspace}",
+                          done=f"{spec.name}: destroyed probe stack {spec.workspace}"):
+                    destroy_probe(terraform, spec, var_file)
 
     return [row for rows in _in_parallel(run, selected) for row in rows]
 

@@ -112,7 +112,7 @@ class ApiTrigger(Trigger):
             return Confirmation(False, f"expected HTTP 200 {expected!r}, last answer {answers[-1]}", answers[-3:])
         return Confirmation(True, f"HTTP 200 {expected!r}", answers[-1:])
 
-    def send_event(self, target: Target, event: UserEvent) -> Sent:
+    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """GET the API's resource with the user's query; the answer is the function's."""
         if event.data is not None or event.key is not None:
             raise UsageError("the api trigger answers GET requests: pass --query NAME=VALUE, not --data, --file or --key.")

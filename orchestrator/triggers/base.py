@@ -145,8 +145,8 @@ class Trigger(ABC):
         return lines
 
 
-    def send_event(self, target: Target, event: UserEvent) -> Sent:
-        """Send one event of the user's choosing through the real trigger (`trig fire`).
+    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
+        """Send one event of the user's choosing through the real trigger (`trig fire`), within timeout seconds.
 
         This default sends the event `trig check` sends, carrying a fresh nonce, so every
         trigger type has `trig fire` without options; a type overrides it to take the
@@ -156,7 +156,7 @@ class Trigger(ABC):
             raise UsageError(f"trig fire {self.name} takes no --data, --file, --key or --query yet: "
                              f"run `trig fire {self.name}` alone to send the event `trig check` sends.")
         nonce = uuid.uuid4().hex[:12]
-        answered = self.fire_load(target, [nonce], 1)
+        answered = self.fire_load(target, [nonce], 1, timeout)
         if answered is not None:
             ok = nonce in answered
             return Sent({"nonce": nonce}, status=200 if ok else None,

@@ -56,7 +56,7 @@ class KinesisTrigger(MappedTrigger):
         target.client("kinesis").put_record(StreamName=stream, PartitionKey="123", Data=data.encode())
         return confirm_marker(target, start, timeout, f"Data = {data}", f"PutRecord to {stream}")
 
-    def send_event(self, target: Target, event: UserEvent) -> Sent:
+    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """PutRecord of the user's data (partition key --key, default 123); the mapping invokes the function."""
         if event.query:
             raise UsageError("the kinesis trigger takes --data or --file and --key (the partition key), not --query.")

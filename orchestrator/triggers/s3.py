@@ -74,7 +74,7 @@ class S3Trigger(Trigger):
             return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}")
         return Confirmation(False, f"no {BANNER!r} line for s3://{bucket}/{key} in {target.log_group}", last_lines(events))
 
-    def send_event(self, target: Target, event: UserEvent) -> Sent:
+    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """PutObject of the user's key and body; S3 answers at once and invokes the function later."""
         if event.query:
             raise UsageError("the s3 trigger takes --key and --data or --file, not --query.")

@@ -125,3 +125,31 @@ def test_plan_json_contradicting_format_is_refused(tmp_path):
     result = invoke("plan", "api", "--json", "--format", "markdown", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 2, result.output
     assert "--json means --format json" in result.output
+
+
+def test_config_json_has_null_for_no_config_file_and_no_plugin_dir(tmp_path):
+    import json
+
+    result = invoke("config", "--json", TRIG_HOME=str(tmp_path), TRIG_CONFIG="", TRIG_PLUGIN_DIR="")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["config_file"] is None
+    assert document["settings"]["plugin_dir"]["value"] is None
+
+
+def test_run_prints_the_change_counts_per_trigger_as_apply_does(monkeypatch):
+    from orchestrator import stack
+
+    monkeypatch.setattr(stack, "emulator_for_run", lambda settings, progress=None: settings)
+    monkeypatch.setattr(stack, "apply_triggers", lambda *a, **k: {
+        "api": {"added": 11, "changed": 0, "destroyed": 0},
+        "s3": {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}})
+    monkeypatch.setattr(stack, "check_triggers", lambda *a, **k: [
+        stack.CheckResult("api", "synchronous", True, 0.2, "HTTP 200"),
+        stack.CheckResult("s3", "asynchronous", True, 1.5, "logged")])
+    result = invoke("run", "api", "s3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "api: 11 added, 0 changed, 0 destroyed"
+    assert lines[1].startswith("s3: 0 added, 0 changed, 0 destroyed (inputs unchanged")
+    assert lines[2].split() == ["TRIGGER", "INVOCATION", "VERDICT", "SECONDS", "DETAIL"]

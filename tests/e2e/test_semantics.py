@@ -4,6 +4,7 @@ really earns, checked against the probe's own log lines read here with a separat
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from tests.conftest import PROJECT_DIR, Trig
@@ -79,9 +80,10 @@ def test_semantics_of_all_types_match_the_emulator_and_its_logs(make_trig):
         assert rows[("s3", "retry recovers")]["counts"] == {"invocations": 2, "in_destination": False}
         assert max(rows[("kinesis", "batch size honoured")]["counts"]["sizes"]) <= 10
         assert_counts_match_logs(trig, rows)
-        for line in result.stderr.splitlines():
-            if line.endswith(" s") and "experiments took" in line:
-                assert float(line.split()[-2]) < 60, result.stderr
+        took = [re.search(r"^(\w+): ran the \w+ experiments in ([\d.]+) s: ", line)
+                for line in result.stderr.splitlines()]
+        assert sorted(m.group(1) for m in took if m) == sorted(SEED_TRIGGERS), result.stderr
+        assert all(float(m.group(2)) < 60 for m in took if m), result.stderr
     finally:
         destroyed = trig.run("destroy", "all", "--probes", expect=None)
     assert "probe-api, probe-s3, probe-kinesis" in destroyed.stdout, destroyed.stdout

@@ -69,7 +69,8 @@ def test_pyproject_without_tool_trig_is_not_a_config_file(clean_env, tmp_path):
 
 def test_unknown_key_and_bad_toml_are_one_line_errors(clean_env, tmp_path):
     (tmp_path / "trig.toml").write_text('regoin = "eu-west-1"\n')
-    with pytest.raises(UsageError, match="unknown key 'regoin'; known keys are endpoint, region"):
+    with pytest.raises(UsageError, match=r"trig.toml, line 1: unknown key 'regoin' \(did you mean region\?\); "
+                                         "known keys are endpoint, region"):
         resolve_settings()
     (tmp_path / "trig.toml").write_text('region = \n')
     with pytest.raises(UsageError, match="is not valid TOML"):
@@ -80,3 +81,50 @@ def test_an_account_from_the_config_file_is_checked_and_its_source_named(clean_e
     (tmp_path / "trig.toml").write_text('account = "12345"\n')
     with pytest.raises(UsageError, match=r"account must be 12 digits, got '12345' \(from config "):
         resolve_settings()
+
+
+def test_an_unknown_top_level_key_names_the_file_and_line(clean_env, tmp_path):
+    write_pyproject(tmp_path, 'region = "eu-west-1"\n\ngreting = "typo"\n')
+    with pytest.raises(UsageError) as caught:
+        resolve_settings()
+    assert str(caught.value) == (f"config file {tmp_path / 'pyproject.toml'}, line 7: unknown key 'greting'; known keys "
+                                 "are endpoint, region, plugin_dir, terraform_bin, account and the set table.")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('[set]\ngreeting = "hi"\n"s3.bogus" = 1\n', "line 3: set s3.bogus: unknown name for s3; known names are bucket, "),
+    ('region = "eu-west-1"\n[set]\ntimeout = "abc"\n', "line 3: set timeout = abc: timeout is a number of seconds from 1 to 900."),
+    ('set = { colour = "red" }\n', "line 1: set colour: no trigger has a setting called 'colour'"),
+    ('[set]\n"kinesis.starting_position" = "EARLIEST"\n',
+     "line 2: set kinesis.starting_position = EARLIEST: starting_position is TRIM_HORIZON or LATEST."),
+])
+def test_config_set_names_and_values_are_checked_like_the_command_lines(clean_env, tmp_path, body, message):
+    from orchestrator.set_values import checked_settings
+
+    (tmp_path / "trig.toml").write_text(body)
+    with pytest.raises(UsageError) as caught:
+        checked_settings()
+    assert str(caught.value).startswith(f"config file {tmp_path / 'trig.toml'}, {message}"), str(caught.value)
+
+
+def test_config_sets_for_probes_and_every_trigger_are_accepted(clean_env, tmp_path):
+    from orchestrator.set_values import checked_settings
+
+    (tmp_path / "trig.toml").write_text('[set]\ngreeting = "hi"\n"s3.maximum_retry_attempts" = 2\n'
+                                        '"kinesis.maximum_retry_attempts" = -1\nbatch_size = 10\n')
+    assert checked_settings().default_sets["batch_size"] == "10"
+
+
+def test_config_key_lines_follow_tables_dotted_keys_and_inline_tables(tmp_path):
+    from orchestrator.settings import config_key_line
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "a"\n\n[tool.trig]\n# a comment\nregion = "x"\nset.greeting = "hi"\n'
+                    '[tool.trig.set]\n"api.timeout" = 20\n\'s3.bucket\' = "b"\n[tool.other]\nregion = "y"\n')
+    assert config_key_line(path, ("region",)) == 6
+    assert config_key_line(path, ("set", "greeting")) == 7
+    assert config_key_line(path, ("set", "api.timeout")) == 9
+    assert config_key_line(path, ("set", "s3.bucket")) == 10
+    assert config_key_line(path, ("endpoint",)) is None
+    (tmp_path / "trig.toml").write_text('set = { "api.timeout" = 20 }\n')
+    assert config_key_line(tmp_path / "trig.toml", ("set", "api.timeout")) == 1

@@ -44,7 +44,7 @@ def test_set_applies_to_triggers_that_know_the_name_and_scoped_names_to_one():
 def test_unknown_set_name_is_refused_with_the_known_names():
     with pytest.raises(UsageError, match="--set colour: unknown name for s3; known names are bucket, "):
         check_set_names([REGISTRY["s3"]], {"colour": "red"})
-    with pytest.raises(UsageError, match="unknown name for s3"):
+    with pytest.raises(UsageError, match="--set greeting: greeting is a setting of api, which is not selected"):
         check_set_names([REGISTRY["s3"]], {"greeting": "hi"})
     check_set_names(select_triggers(["all"]), {"greeting": "hi", "kinesis.batch_size": "10"})
 
@@ -55,3 +55,27 @@ def test_the_slowest_apply_keeps_the_cpu_and_a_single_one_yields_nothing():
     assert slowest_to_apply([REGISTRY["api"], REGISTRY["kinesis"], REGISTRY["s3"]]) is REGISTRY["kinesis"]
     assert slowest_to_apply([REGISTRY["kinesis"], REGISTRY["sqs"]]) is REGISTRY["sqs"]
     assert slowest_to_apply([REGISTRY["api"]]) is None
+
+
+def test_the_default_send_event_fires_the_check_event_within_the_timeout():
+    from orchestrator.triggers.base import Target, UserEvent
+    from orchestrator.triggers.sqs import SqsTrigger
+
+    calls = []
+
+    class Recording(SqsTrigger):
+        def fire_load(self, target, nonces, concurrency, timeout):
+            calls.append((nonces, concurrency, timeout))
+            return None
+
+    sent = Recording().send_event(Target(None, {}), UserEvent(), 12.0)
+    [(nonces, concurrency, timeout)] = calls
+    assert (len(nonces), concurrency, timeout) == (1, 1, 12.0)
+    assert sent.receipt == {"nonce": nonces[0]} and sent.marker == f"Body = test-{nonces[0]}"
+
+
+def test_every_trigger_type_sends_a_user_event_with_a_timeout():
+    import inspect
+
+    for trigger in REGISTRY.values():
+        assert "timeout" in inspect.signature(trigger.send_event).parameters, trigger.name
