@@ -244,10 +244,12 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, trigger: T
     for attempt in range(_RECOVERIES + 1):
         last = attempt == _RECOVERIES
         try:
-            tracked = len(terraform.state_resources(trigger.name))
             counts = change_counts(terraform.apply(trigger.name, var_file, yield_cpu=yield_cpu))
-            # What the interrupted attempts created (and imports adopted) is added too.
-            counts["added"] += max(0, tracked - tracked_before)
+            if attempt:
+                # Added by the whole command, interrupted attempts and imports included: the resources
+                # now tracked that were not before, plus those replaced (destroyed, then added).
+                tracked = len(terraform.state_resources(trigger.name))
+                counts["added"] = tracked - tracked_before + counts["destroyed"]
             return counts
         except TerraformError as failed:
             stopped = isinstance(failed, TerraformStopped)
