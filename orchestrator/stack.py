@@ -14,7 +14,8 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator import emulator
+from orchestrator import emulator, tfstate, wiring
+from orchestrator.aws import ClientFactory
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.load import LoadResult, load_check
@@ -162,15 +163,21 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
     return triggers, var_files, terraform
 
 
-def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, terraform: TerraformAdapter) -> bool:
-    """True when the inputs are those of the last successful apply and the resources are still in the emulator."""
+def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, progress=_quiet) -> bool:
+    """True when the inputs are those of the last successful apply and every resource of the state is in the emulator."""
     if recorded_fingerprint(settings, trigger.name) != input_fingerprint(settings, var_file):
         return False
-    outputs = terraform.outputs(trigger.name)
-    try:
-        return bool(outputs) and trigger.resources_exist(Target(settings, outputs))
-    except (ClientError, BotoCoreError):
+    resources = tfstate.workspace_resources(settings.home, trigger.name)
+    if not resources:
         return False
+    try:
+        presence = wiring.find_missing(resources, ClientFactory(settings))
+    except wiring.PresenceCheckError as exc:
+        log.info("%s: %s; running Terraform", trigger.name, exc)
+        return False
+    if presence.missing:
+        progress(f"{trigger.name}: missing from the emulator: {', '.join(presence.missing)}; running Terraform to repair it")
+    return presence.complete
 
 
 def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=_quiet,
@@ -188,7 +195,7 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     def apply_one(trigger: Trigger) -> dict[str, int]:
         var_file = var_files[trigger.name]
         with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}"):
-            if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
+            if not refresh and unchanged_and_present(settings, trigger, var_file, progress):
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
             counts = change_counts(terraform.apply(trigger.name, var_file, yield_cpu=slowest is not None and trigger is not slowest))
@@ -227,9 +234,13 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
 
 
 def applied_triggers(settings: Settings) -> list[str]:
-    """Triggers whose state holds resources."""
-    terraform = TerraformAdapter(settings)
-    return [name for name in REGISTRY if terraform.outputs(name)]
+    """Triggers whose state holds resources (an interrupted apply that made nothing leaves none)."""
+    applied = []
+    for name in REGISTRY:
+        resources = tfstate.workspace_resources(settings.home, name)
+        if resources is None or resources:  # a state trig cannot read is not taken for empty
+            applied.append(name)
+    return applied
 
 
 def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: float) -> CheckResult:
@@ -247,13 +258,20 @@ def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: 
     return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen)
 
 
-def refuse_vanished(settings: Settings, triggers: list[Trigger], outputs: dict[str, dict]) -> None:
-    """Say plainly when applied resources are gone from the emulator (restarted or reset) instead of timing out."""
-    gone = [t.name for t in triggers if not t.resources_exist(Target(settings, outputs[t.name]))]
-    if gone:
-        names = " ".join(gone)
-        raise TrigError(f"the resources of {', '.join(gone)} are gone from the emulator at {settings.endpoint} "
-                        f"(was it restarted or reset?): run `trig apply {names}` to recreate them.")
+def refuse_vanished(settings: Settings, triggers: list[Trigger]) -> None:
+    """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
+    firing an event that cannot arrive."""
+    clients = ClientFactory(settings)
+    missing = {}
+    for trigger in triggers:
+        presence = wiring.find_missing(tfstate.workspace_resources(settings.home, trigger.name) or [], clients)
+        if presence.missing:
+            missing[trigger.name] = presence.missing
+    if missing:
+        names = " ".join(missing)
+        gone = "; ".join(f"{name}: {', '.join(addresses)}" for name, addresses in missing.items())
+        raise TrigError(f"wiring is missing from the emulator at {settings.endpoint} (restarted, reset, or deleted "
+                        f"behind trig's back?): {gone}; `trig apply {names}` repairs it.")
 
 
 def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, dict]]:
@@ -267,7 +285,7 @@ def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[
     missing = [name for name, out in outputs.items() if not out]
     if missing:
         raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
-    refuse_vanished(settings, triggers, outputs)
+    refuse_vanished(settings, triggers)
     return triggers, outputs
 
 
