@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import time
@@ -19,6 +20,9 @@ from orchestrator.aws import ClientFactory
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.load import LoadResult, load_check
+from orchestrator.location import (
+    Location, destroy_location, forget_location, placed_workspaces, record_location, refuse_applied_elsewhere,
+)
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
@@ -155,12 +159,19 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
     check_set_names(triggers, sets)
     sets = merge_config_sets(settings, triggers, sets)
     check_endpoint_coverage(settings.env_dir)  # before anything is written or started
+    refuse_misplaced(settings, names)
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
     if init_terraform(terraform, progress):
         progress("initialised Terraform")
     return triggers, var_files, terraform
+
+
+def refuse_misplaced(settings: Settings, names: list[str]) -> None:
+    """Refuse triggers whose resources are at another region, account or live emulator than the settings name."""
+    workspaces = [t.name for t in select_triggers(names)]
+    refuse_applied_elsewhere(settings, placed_workspaces(settings, workspaces), emulator.is_healthy)
 
 
 def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, progress=_quiet) -> bool:
@@ -195,6 +206,7 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     def apply_one(trigger: Trigger) -> dict[str, int]:
         var_file = var_files[trigger.name]
         with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}"):
+            record_location(settings, trigger.name)  # before Terraform makes anything, so nothing is made untracked
             if not refresh and unchanged_and_present(settings, trigger, var_file, progress):
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
@@ -215,19 +227,33 @@ def slowest_to_apply(triggers: list[Trigger]) -> Trigger | None:
 
 
 def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> list[str]:
-    """Destroy the named triggers' resources; a trigger never applied is skipped."""
+    """Destroy the named triggers' resources where their states say they are; a trigger never applied is skipped.
+
+    --region, --account and --endpoint do not move a destroy: each state is destroyed at the
+    location recorded for it, unless that was another emulator that no longer answers (its
+    resources went with it), where the state is cleared against the current endpoint.
+    """
     triggers = select_triggers(names)
+    placed = placed_workspaces(settings, [t.name for t in triggers])
     terraform = TerraformAdapter(settings)
-    applied = [t for t in triggers if terraform.state_resources(t.name)]
-    if applied:
-        require_emulator(settings)
-    var_files = {t.name: write_tfvars(settings, t, {}) for t in applied}
-    if applied:
+    applied = [t for t in triggers if t.name in placed or terraform.state_resources(t.name)]
+    here = Location.of(settings)
+    where = {t.name: destroy_location(settings, t.name, placed.get(t.name, here), emulator.is_healthy) for t in applied}
+    for endpoint in dict.fromkeys(location.endpoint for location in where.values()):
+        require_emulator(dataclasses.replace(settings, endpoint=endpoint))
+    var_files = {t.name: write_tfvars(where[t.name].settings(settings), t, {}) for t in applied}
+    if applied and all(location == here for location in where.values()):
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
+    elif applied:
+        progress(f"destroying {', '.join(f'{t.name} {where[t.name].describe(endpoint=True)}' for t in applied)}")
+
     def destroy_one(trigger: Trigger) -> str:
         with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}"):
             forget_fingerprint(settings, trigger.name)
-            return terraform.destroy(trigger.name, var_files[trigger.name])
+            output = terraform.destroy(trigger.name, var_files[trigger.name])
+            if not terraform.state_resources(trigger.name):
+                forget_location(settings, trigger.name)
+            return output
 
     for_each_trigger(applied, destroy_one)
     return [t.name for t in applied]

@@ -63,6 +63,7 @@ def run(triggers: TriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, 
     """Start the emulator if none answers, apply, then check. Example: trig run all"""
     settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     if not emulator.is_healthy(settings.endpoint):
+        stack.refuse_misplaced(settings, triggers)  # before starting anything
         record, _ = emulator.start(settings.home)
         progress(f"started MiniStack at {record.endpoint}")
         settings = settings_from(record.endpoint, plugin_dir, terraform_bin, False, region, account)

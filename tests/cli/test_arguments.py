@@ -1,3 +1,5 @@
+import json
+
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
@@ -125,3 +127,23 @@ def test_plan_json_contradicting_format_is_refused(tmp_path):
     result = invoke("plan", "api", "--json", "--format", "markdown", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 2, result.output
     assert "--json means --format json" in result.output
+
+
+def test_an_apply_in_another_region_is_refused_before_anything_is_written(tmp_path):
+    from orchestrator.tfstate import state_path
+    from tests.conftest import tree_snapshot
+
+    state = state_path(tmp_path, "api")
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"version": 4, "resources": [
+        {"mode": "managed", "type": "aws_lambda_function", "name": "this", "module": "module.function",
+         "instances": [{"attributes": {"function_name": "api-gateway-test",
+                                       "arn": "arn:aws:lambda:us-east-1:000000000000:function:api-gateway-test"}}]}]}))
+    before = tree_snapshot(tmp_path)
+    for command in ("apply", "plan", "run"):
+        result = invoke(command, "api", "--region", "eu-west-1", TRIG_HOME=str(tmp_path))
+        assert result.exit_code == 2, result.output
+        assert result.output.strip().splitlines() == [
+            "trig: error: api is applied in us-east-1 for account 000000000000; run `trig destroy api` first "
+            "(it destroys it there), then apply in eu-west-1."]
+    assert tree_snapshot(tmp_path) == before
