@@ -288,16 +288,17 @@ def refuse_vanished(settings: Settings, triggers: list[Trigger]) -> None:
     """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
     firing an event that cannot arrive."""
     clients = ClientFactory(settings)
-    missing = {}
+    gone = {}
     for trigger in triggers:
-        presence = wiring.find_missing(tfstate.workspace_resources(settings.home, trigger.name) or [], clients)
-        if presence.missing:
-            missing[trigger.name] = presence.missing
-    if missing:
-        names = " ".join(missing)
-        gone = "; ".join(f"{name}: {', '.join(addresses)}" for name, addresses in missing.items())
+        resources = tfstate.workspace_resources(settings.home, trigger.name) or []
+        missing = wiring.find_missing(resources, clients).missing
+        if missing:
+            gone[trigger.name] = (f"all {len(missing)} resources" if len(missing) == len(resources)
+                                  else ", ".join(missing))
+    if gone:
         raise TrigError(f"wiring is missing from the emulator at {settings.endpoint} (restarted, reset, or deleted "
-                        f"behind trig's back?): {gone}; `trig apply {names}` repairs it.")
+                        f"behind trig's back?): {'; '.join(f'{name}: {what}' for name, what in gone.items())}; "
+                        f"`trig apply {' '.join(gone)}` repairs it.")
 
 
 def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, dict]]:
