@@ -77,7 +77,7 @@ def status(json_: JsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: Plu
     typer.echo(f"applied:  {', '.join(applied) if applied else 'none'}")
     typer.echo(f"terraform: {terraform}")
     if info is None:
-        typer.echo(f"triggers: nothing answers at {settings.endpoint}, so none is checked; what their states record:")
+        typer.echo(f"triggers: nothing answers at {settings.endpoint}; what their states record:")
     else:
         typer.echo("triggers: what their states record, checked in the emulator:")
     here = Location.of(settings)
