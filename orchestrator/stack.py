@@ -16,11 +16,14 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator import emulator
-from orchestrator.aws import make_client
+from orchestrator import emulator, tfstate, wiring
+from orchestrator.aws import ClientFactory, make_client
 from orchestrator.errors import EmulatorError, TerraformError, TerraformStopped, TrigError, UsageError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.load import LoadResult, load_check
+from orchestrator.location import (
+    Location, destroy_location, forget_location, placed_workspaces, record_location, refuse_applied_elsewhere,
+)
 from orchestrator.lost_answers import LostCreate, created_since, lost_creates
 from orchestrator.packaging import build_function_zip
 from orchestrator.preflight import check_endpoint_coverage
@@ -103,9 +106,10 @@ def require_emulator(settings: Settings) -> None:
     emulator.require_healthy(settings.endpoint)
 
 
-def emulator_for_run(settings: Settings, progress=_quiet) -> Settings:
+def emulator_for_run(settings: Settings, names: list[str], progress=_quiet) -> Settings:
     """The settings `trig run` works with: as they are when an emulator answers; else, when the user named
     no endpoint, those of a MiniStack started now; an endpoint the user named (flag, env, config) must answer."""
+    refuse_misplaced(settings, names)  # before starting anything, and before asking the endpoint
     if emulator.is_healthy(settings.endpoint):
         return settings
     source = settings.sources.get("endpoint", "default")
@@ -185,6 +189,7 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
     check_set_names(triggers, sets)
     sets = merge_config_sets(settings, triggers, sets)
     check_endpoint_coverage(settings.env_dir)  # before anything is written or started
+    refuse_misplaced(settings, names)
     var_files = {t.name: write_tfvars(settings, t, sets) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
@@ -192,15 +197,27 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
     return triggers, var_files, terraform
 
 
-def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, terraform: TerraformAdapter) -> bool:
-    """True when the inputs are those of the last successful apply and the resources are still in the emulator."""
+def refuse_misplaced(settings: Settings, names: list[str]) -> None:
+    """Refuse triggers whose resources are at another region, account or live emulator than the settings name."""
+    workspaces = [t.name for t in select_triggers(names)]
+    refuse_applied_elsewhere(settings, placed_workspaces(settings, workspaces), emulator.is_healthy)
+
+
+def unchanged_and_present(settings: Settings, trigger: Trigger, var_file: Path, progress=_quiet) -> bool:
+    """True when the inputs are those of the last successful apply and every resource of the state is in the emulator."""
     if recorded_fingerprint(settings, trigger.name) != input_fingerprint(settings, var_file):
         return False
-    outputs = terraform.outputs(trigger.name)
-    try:
-        return bool(outputs) and trigger.resources_exist(Target(settings, outputs))
-    except (ClientError, BotoCoreError):
+    resources = tfstate.workspace_resources(settings.home, trigger.name)
+    if not resources:
         return False
+    try:
+        presence = wiring.find_missing(resources, ClientFactory(settings))
+    except wiring.PresenceCheckError as exc:
+        log.info("%s: %s; running Terraform", trigger.name, exc)
+        return False
+    if presence.missing:
+        progress(f"{trigger.name}: missing from the emulator: {', '.join(presence.missing)}; running Terraform to repair it")
+    return presence.complete
 
 
 def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=_quiet,
@@ -218,7 +235,8 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
     def apply_one(trigger: Trigger) -> dict[str, int]:
         var_file = var_files[trigger.name]
         with trigger_lock(settings, trigger), step(progress, f"applying {trigger.name}", done=f"applied {trigger.name}") as current:
-            if not refresh and unchanged_and_present(settings, trigger, var_file, terraform):
+            record_location(settings, trigger.name)  # before Terraform makes anything, so nothing is made untracked
+            if not refresh and unchanged_and_present(settings, trigger, var_file, progress):
                 current.outcome = "inputs unchanged and resources present, Terraform skipped"
                 return {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
             forget_fingerprint(settings, trigger.name)
@@ -297,28 +315,47 @@ def slowest_to_apply(triggers: list[Trigger]) -> Trigger | None:
 
 
 def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> list[str]:
-    """Destroy the named triggers' resources; a trigger never applied is skipped."""
+    """Destroy the named triggers' resources where their states say they are; a trigger never applied is skipped.
+
+    --region, --account and --endpoint do not move a destroy: each state is destroyed at the
+    location recorded for it, unless that was another emulator that no longer answers (its
+    resources went with it), where the state is cleared against the current endpoint.
+    """
     triggers = select_triggers(names)
+    placed = placed_workspaces(settings, [t.name for t in triggers])
     terraform = TerraformAdapter(settings)
-    applied = [t for t in triggers if terraform.state_resources(t.name)]
-    if applied:
-        require_emulator(settings)
-    var_files = {t.name: write_tfvars(settings, t, {}) for t in applied}
-    if applied:
+    applied = [t for t in triggers if t.name in placed or terraform.state_resources(t.name)]
+    here = Location.of(settings)
+    where = {t.name: destroy_location(settings, t.name, placed.get(t.name, here), emulator.is_healthy) for t in applied}
+    for endpoint in dict.fromkeys(location.endpoint for location in where.values()):
+        require_emulator(dataclasses.replace(settings, endpoint=endpoint))
+    var_files = {t.name: write_tfvars(where[t.name].settings(settings), t, {}) for t in applied}
+    if applied and all(location == here for location in where.values()):
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
+    elif applied:
+        progress(f"destroying {', '.join(f'{t.name} {where[t.name].describe(endpoint=True)}' for t in applied)}")
+
     def destroy_one(trigger: Trigger) -> str:
         with trigger_lock(settings, trigger), step(progress, f"destroying {trigger.name}", done=f"destroyed {trigger.name}"):
             forget_fingerprint(settings, trigger.name)
-            return terraform.destroy(trigger.name, var_files[trigger.name])
+            # The watch probes the endpoint the state lives at, which a destroy may not share with --endpoint.
+            output = TerraformAdapter(where[trigger.name].settings(settings)).destroy(trigger.name, var_files[trigger.name])
+            if not terraform.state_resources(trigger.name):
+                forget_location(settings, trigger.name)
+            return output
 
     for_each_trigger(applied, destroy_one)
     return [t.name for t in applied]
 
 
 def applied_triggers(settings: Settings) -> list[str]:
-    """Triggers whose state holds resources."""
-    terraform = TerraformAdapter(settings)
-    return [name for name in REGISTRY if terraform.outputs(name)]
+    """Triggers whose state holds resources (an interrupted apply that made nothing leaves none)."""
+    applied = []
+    for name in REGISTRY:
+        resources = tfstate.workspace_resources(settings.home, name)
+        if resources is None or resources:  # a state trig cannot read is not taken for empty
+            applied.append(name)
+    return applied
 
 
 def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: float) -> CheckResult:
@@ -336,13 +373,21 @@ def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: 
     return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen)
 
 
-def refuse_vanished(settings: Settings, triggers: list[Trigger], outputs: dict[str, dict]) -> None:
-    """Say plainly when applied resources are gone from the emulator (restarted or reset) instead of timing out."""
-    gone = [t.name for t in triggers if not t.resources_exist(Target(settings, outputs[t.name]))]
+def refuse_vanished(settings: Settings, triggers: list[Trigger]) -> None:
+    """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
+    firing an event that cannot arrive."""
+    clients = ClientFactory(settings)
+    gone = {}
+    for trigger in triggers:
+        resources = tfstate.workspace_resources(settings.home, trigger.name) or []
+        missing = wiring.find_missing(resources, clients).missing
+        if missing:
+            gone[trigger.name] = (f"all {len(missing)} resources" if len(missing) == len(resources)
+                                  else ", ".join(missing))
     if gone:
-        names = " ".join(gone)
-        raise TrigError(f"the resources of {', '.join(gone)} are gone from the emulator at {settings.endpoint} "
-                        f"(was it restarted or reset?): run `trig apply {names}` to recreate them.")
+        raise TrigError(f"wiring is missing from the emulator at {settings.endpoint} (restarted, reset, or deleted "
+                        f"behind trig's back?): {'; '.join(f'{name}: {what}' for name, what in gone.items())}; "
+                        f"`trig apply {' '.join(gone)}` repairs it.")
 
 
 def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, dict]]:
@@ -356,7 +401,7 @@ def _applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[
     missing = [name for name, out in outputs.items() if not out]
     if missing:
         raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
-    refuse_vanished(settings, triggers, outputs)
+    refuse_vanished(settings, triggers)
     return triggers, outputs
 
 

@@ -25,6 +25,7 @@ from typing import NoReturn
 
 import python_terraform
 
+from orchestrator import tfstate
 from orchestrator.emulator import health
 from orchestrator.errors import TerraformError, TerraformStopped, UsageError
 from orchestrator.watchdog import WATCH_INTERVAL, EmulatorWatch, EndpointGone
@@ -413,15 +414,11 @@ class TerraformAdapter:
         return code == 2
 
     def state_file(self, workspace: str) -> Path:
-        return self.work / "state" / workspace / "terraform.tfstate"
+        return tfstate.state_path(self.settings.home, workspace)
 
     def _read_state(self, workspace: str) -> dict | None:
-        """The workspace's local state (format 4), read without starting Terraform; None if absent or unknown."""
-        try:
-            state = json.loads(self.state_file(workspace).read_text())
-        except (OSError, ValueError):
-            return None
-        return state if state.get("version") == 4 else None
+        """The workspace's local state, read without starting Terraform; None if absent or of another format."""
+        return tfstate.read_state(self.state_file(workspace))
 
     def outputs(self, workspace: str) -> dict[str, object]:
         """The workspace's root outputs as plain values; empty when nothing is applied."""
@@ -440,8 +437,7 @@ class TerraformAdapter:
             return []
         state = self._read_state(workspace)
         if state is not None:
-            return [".".join(filter(None, [r.get("module"), r["type"], r["name"]]))
-                    for r in state.get("resources", []) if r.get("mode") == "managed"]
+            return [resource.address for resource in tfstate.managed_resources(state)]
         self.ensure_init()
         _, out, _ = self._run(workspace, "cmd", "state list", ok_codes=(0, 1))
         return [line for line in out.splitlines() if line.strip() and not line.startswith("data.")]

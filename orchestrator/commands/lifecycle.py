@@ -6,12 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import emulator, engines, stack
+from orchestrator import emulator, engines, inventory
 from orchestrator.commands.common import (
     AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, TerraformBinOpt, echo_json,
     json_option, path_json, path_text, progress, reports_errors, settings_from,
 )
 from orchestrator.errors import TrigError, UsageError
+from orchestrator.location import Location
 from orchestrator.terraform import TerraformAdapter
 
 StatusJsonOpt = json_option("trig status --json")
@@ -60,15 +61,17 @@ def _terraform_version(settings) -> str:
 def status(json_: StatusJsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
            terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
            allow_remote: AllowRemoteOpt = False) -> None:
-    """Show the endpoint, the engine answering there, its health and the applied triggers. Example: trig status --json"""
+    """Show the endpoint, the engine answering there, its health, and each trigger: applied and present in the emulator, applied but missing, or not applied. Example: trig status --json"""
     settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     engine = engines.detect_engine(settings.endpoint)
     info = emulator.health(settings.endpoint) if engine.name != engines.NONE else None
-    applied = stack.applied_triggers(settings)
+    statuses = inventory.survey_triggers(settings, known={settings.endpoint: info is not None})
+    applied = [s.trigger for s in statuses if s.applied]
     terraform = _terraform_version(settings)
     if json_:
         echo_json({"endpoint": settings.endpoint, "endpoint_source": settings.sources.get("endpoint", ""),
                    "healthy": info is not None, "engine": engine.as_dict(), "applied": applied,
+                   "triggers": {s.trigger: s.as_dict() for s in statuses},
                    "terraform": terraform, "region": settings.region, "account": settings.account_id})
         return
     typer.echo(f"endpoint: {settings.endpoint}")
@@ -76,6 +79,13 @@ def status(json_: StatusJsonOpt = False, endpoint: EndpointOpt = None, plugin_di
     typer.echo(f"engine:   {engine.describe()}")
     typer.echo(f"applied:  {', '.join(applied) if applied else 'none'}")
     typer.echo(f"terraform: {terraform}")
+    if info is None:
+        typer.echo(f"triggers: nothing answers at {settings.endpoint}; what their states record:")
+    else:
+        typer.echo("triggers: what their states record, checked in the emulator:")
+    here = Location.of(settings)
+    for s in statuses:
+        typer.echo(f"  {s.trigger:<10} {inventory.describe_status(s, here)}")
 
 
 @reports_errors

@@ -69,7 +69,7 @@ def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.
         account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
     settings = stack.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
-                                      progress=progress)
+                                      triggers, progress=progress)
     _print_counts(stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
     results = stack.check_triggers(settings, triggers, timeout, progress=progress)
     print_results(results)

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 import urllib.parse
 import urllib.request
 
-from botocore.exceptions import ClientError
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
 from orchestrator.aws import signed_headers
@@ -51,15 +50,6 @@ class ApiTrigger(Trigger):
         "timeout": 10,
         "memory_size": 128,
     }
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("apigateway").get_rest_api(restApiId=target.outputs["api"]["rest_api_id"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("NotFoundException", "404"):
-                return False
-            raise
-        return True
 
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers:
         """GET once per nonce; a throttle (429), a gateway error (5xx) or no connection is retried, as a client would."""

@@ -111,15 +111,6 @@ class Trigger(ABC):
         """The end of the log line that proves the event carrying nonce reached the function."""
         raise NotImplementedError(f"{self.name} is confirmed by its answer, not by its logs")
 
-    @abstractmethod
-    def trigger_resource_exists(self, target: Target) -> bool:
-        """True when the trigger's own resource (API, bucket, stream...) exists in the emulator."""
-
-    def resources_exist(self, target: Target) -> bool:
-        """True when both the function and the trigger resource are still in the emulator."""
-        return (found(lambda: target.client("lambda").get_function(FunctionName=target.function_name))
-                and self.trigger_resource_exists(target))
-
     def probe_defaults(self, settings: Settings) -> dict[str, object] | None:
         """The values of this type's probe stack (template probe-<name>.tfvars.j2) for `check --semantics`;
         None when the type has no probe. Names, timeout and state bucket are added by the probe itself."""
@@ -181,17 +172,6 @@ class MappedTrigger(Trigger):
         except ClientError as exc:
             lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
         return lines
-
-
-def found(call, missing_codes: tuple[str, ...] = ("ResourceNotFoundException",)) -> bool:
-    """True when call() succeeds, False when the emulator answers one of missing_codes; other errors raise."""
-    try:
-        call()
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in missing_codes:
-            return False
-        raise
-    return True
 
 
 def confirm_marker(target: Target, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:

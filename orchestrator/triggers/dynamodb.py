@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, MappedTrigger, Target, confirm_marker, found, now_ms
+from orchestrator.triggers.base import Confirmation, MappedTrigger, Target, confirm_marker, now_ms
 
 _BATCH_WRITE_LIMIT = 25
 # Experiments: records put for the batch-size row, failures before the retried batch succeeds,
@@ -45,10 +45,6 @@ class DynamodbTrigger(MappedTrigger):
                 if not pending:
                     break
         return None
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        table = target.outputs["dynamodb"]["table_name"]
-        return found(lambda: target.client("dynamodb").describe_table(TableName=table))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         table = target.outputs["dynamodb"]["table_name"]

@@ -6,7 +6,7 @@ import uuid
 
 from orchestrator.errors import UsageError
 from orchestrator.triggers.base import (
-    Confirmation, MappedTrigger, Sent, Target, UserEvent, confirm_marker, found, now_ms,
+    Confirmation, MappedTrigger, Sent, Target, UserEvent, confirm_marker, now_ms,
 )
 
 
@@ -44,10 +44,6 @@ class KinesisTrigger(MappedTrigger):
                 if not pending:
                     break
         return None
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        stream = target.outputs["kinesis"]["stream_name"]
-        return found(lambda: target.client("kinesis").describe_stream_summary(StreamName=stream))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         stream = target.outputs["kinesis"]["stream_name"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from botocore.exceptions import ClientError
-
 from orchestrator.logwatch import LogEvent
 from orchestrator.errors import UsageError
 from orchestrator.triggers.base import Confirmation, Sent, Target, Trigger, UserEvent, last_lines, now_ms, wait_for_lines
@@ -54,15 +52,6 @@ class S3Trigger(Trigger):
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(put, nonces))
         return None
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        try:
-            target.client("s3").head_bucket(Bucket=target.outputs["s3"]["bucket_name"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("404", "NoSuchBucket", "NotFound"):
-                return False
-            raise
-        return True
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         bucket = target.outputs["s3"]["bucket_name"]

@@ -6,7 +6,7 @@ import json
 import re
 
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, found, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
 
 DETAIL_TYPE = "trig check"
 SCHEDULED = "Scheduled Event"
@@ -60,10 +60,6 @@ class ScheduleTrigger(Trigger):
                 # Resend only the entries refused (throttling); the rest are in.
                 events.put_events(Entries=[e for e, r in zip(chunk, answer["Entries"]) if "ErrorCode" in r])
         return None
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        rule = target.outputs["schedule"]["rule_name"]
-        return found(lambda: target.client("events").describe_rule(Name=rule))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         """PutEvents with the nonce in the detail; when the timeout covers one period of the schedule,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, confirm_marker, found, now_ms
+from orchestrator.triggers.base import Confirmation, Target, Trigger, confirm_marker, now_ms
 
 
 def message(nonce: str) -> str:
@@ -32,11 +32,6 @@ class SnsTrigger(Trigger):
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(lambda n: sns.publish(TopicArn=topic, Message=message(n)), nonces))
         return None
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        topic = target.outputs["sns"]["topic_arn"]
-        return found(lambda: target.client("sns").get_topic_attributes(TopicArn=topic),
-                     ("NotFound", "NotFoundException", "404"))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         topic = target.outputs["sns"]["topic_arn"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, MappedTrigger, Target, confirm_marker, found, now_ms
+from orchestrator.triggers.base import Confirmation, MappedTrigger, Target, confirm_marker, now_ms
 
 _SEND_BATCH_LIMIT = 10
 # Experiments: messages sent for the batch-size row, and how long to watch for an invocation that must not come.
@@ -50,11 +50,6 @@ class SqsTrigger(MappedTrigger):
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
         _send(target, [body(n) for n in nonces])
         return None
-
-    def trigger_resource_exists(self, target: Target) -> bool:
-        queue_url = target.outputs["sqs"]["queue_url"]
-        return found(lambda: target.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"]),
-                     ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"))
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         queue_url = target.outputs["sqs"]["queue_url"]

@@ -1,3 +1,5 @@
+import json
+
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
@@ -140,7 +142,7 @@ def test_config_json_has_null_for_no_config_file_and_no_plugin_dir(tmp_path):
 def test_run_prints_the_change_counts_per_trigger_as_apply_does(monkeypatch):
     from orchestrator import stack
 
-    monkeypatch.setattr(stack, "emulator_for_run", lambda settings, progress=None: settings)
+    monkeypatch.setattr(stack, "emulator_for_run", lambda settings, names, progress=None: settings)
     monkeypatch.setattr(stack, "apply_triggers", lambda *a, **k: {
         "api": {"added": 11, "changed": 0, "destroyed": 0},
         "s3": {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}})
@@ -153,3 +155,23 @@ def test_run_prints_the_change_counts_per_trigger_as_apply_does(monkeypatch):
     assert lines[0] == "api: 11 added, 0 changed, 0 destroyed"
     assert lines[1].startswith("s3: 0 added, 0 changed, 0 destroyed (inputs unchanged")
     assert lines[2].split() == ["TRIGGER", "INVOCATION", "VERDICT", "SECONDS", "DETAIL"]
+
+
+def test_an_apply_in_another_region_is_refused_before_anything_is_written(tmp_path):
+    from orchestrator.tfstate import state_path
+    from tests.conftest import tree_snapshot
+
+    state = state_path(tmp_path, "api")
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"version": 4, "resources": [
+        {"mode": "managed", "type": "aws_lambda_function", "name": "this", "module": "module.function",
+         "instances": [{"attributes": {"function_name": "api-gateway-test",
+                                       "arn": "arn:aws:lambda:us-east-1:000000000000:function:api-gateway-test"}}]}]}))
+    before = tree_snapshot(tmp_path)
+    for command in ("apply", "plan", "run"):
+        result = invoke(command, "api", "--region", "eu-west-1", TRIG_HOME=str(tmp_path))
+        assert result.exit_code == 2, result.output
+        assert result.output.strip().splitlines() == [
+            "trig: error: api is applied in us-east-1 for account 000000000000; run `trig destroy api` first "
+            "(it destroys it there), then apply in eu-west-1."]
+    assert tree_snapshot(tmp_path) == before

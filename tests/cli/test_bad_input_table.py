@@ -112,7 +112,7 @@ def applied_state(outputs: dict) -> str:
     """A Terraform state (format 4) as trig reads it: outputs and one managed resource."""
     return json.dumps({"version": 4, "outputs": {k: {"value": v} for k, v in outputs.items()},
                        "resources": [{"mode": "managed", "module": "module.function", "type": "aws_lambda_function",
-                                      "name": "this", "instances": []}]})
+                                      "name": "this", "instances": [{"attributes": {"function_name": "f"}}]}]})
 
 
 @pytest.fixture(scope="module")

@@ -107,8 +107,8 @@ def test_emulator_restarted_between_apply_and_check_says_so_and_apply_recreates(
     assert time.monotonic() - started < 15
     assert "Traceback" not in check.stderr
     assert check.stderr.strip().splitlines() == [
-        f"trig: error: the resources of api are gone from the emulator at {trig.endpoint} "
-        "(was it restarted or reset?): run `trig apply api` to recreate them."]
+        f"trig: error: wiring is missing from the emulator at {trig.endpoint} (restarted, reset, or deleted "
+        "behind trig's back?): api: all 11 resources; `trig apply api` repairs it."]
 
     assert "api: 11 added, 0 changed, 0 destroyed" in trig.run("apply", "api").stdout
     trig.run("check", "--timeout", "60")
