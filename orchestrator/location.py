@@ -105,16 +105,15 @@ def placed_workspaces(settings: Settings, workspaces: Iterable[str]) -> dict[str
     return placed
 
 
+def _endpoint_key(endpoint: str) -> tuple:
+    parts = urllib.parse.urlsplit(endpoint)
+    host = "loopback" if is_loopback_endpoint(endpoint) else (parts.hostname or "")
+    return parts.scheme, host, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
 def same_endpoint(first: str, second: str) -> bool:
     """True when two endpoint URLs reach the same server: localhost, 127.0.0.1 and ::1 are one host."""
-    a, b = urllib.parse.urlsplit(first), urllib.parse.urlsplit(second)
-
-    def key(parts: urllib.parse.SplitResult, url: str) -> tuple:
-        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-        host = "loopback" if is_loopback_endpoint(url) else (parts.hostname or "")
-        return parts.scheme, host, port
-
-    return key(a, first) == key(b, second)
+    return _endpoint_key(first) == _endpoint_key(second)
 
 
 def is_stale(settings: Settings, location: Location, answers: Callable[[str], bool]) -> bool:
