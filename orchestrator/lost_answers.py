@@ -3,7 +3,8 @@
 
 Only resources that the failed apply itself created are adopted: each kind below has a creation time the
 emulator reports, and it must be later than the start of that apply. Anything older was made by someone
-else, and the apply fails as before, naming it.
+else, and the apply fails as before, naming it. A Lambda permission has no time of its own: it is adopted
+when its function is trig's (in the same state, or created by the same apply).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def lost_creates(stderr: str) -> list[LostCreate]:
             address = _ADDRESS.match(follow)
             if address:
                 resource_type = _resource_type(address.group("address"))
-                if resource_type in CREATED_AT:
+                if resource_type in CREATED_AT or resource_type in ADOPTABLE:
                     found.append(LostCreate(address.group("address"), resource_type, subject.group("id")))
                 break
     return found
@@ -68,11 +69,6 @@ def _role_created(clients, name: str) -> datetime:
 def _function_created(clients, name: str) -> datetime:
     text = clients("lambda").get_function(FunctionName=name)["Configuration"]["LastModified"]
     return datetime.strptime(text.replace("+0000", "+00:00"), "%Y-%m-%dT%H:%M:%S.%f%z")
-
-
-def _permission_created(clients, import_id: str) -> datetime:
-    # A statement has no time of its own; it is the apply's when its function is (same apply, same state).
-    return _function_created(clients, import_id.split("/", 1)[0])
 
 
 def _bucket_created(clients, name: str) -> datetime:
@@ -97,11 +93,12 @@ def _log_group_created(clients, name: str) -> datetime:
     raise LookupError(name)
 
 
-# Resource types whose import id is the name in the provider's error, with how to read their creation time.
+# Resource types whose import id is the name in the provider's error, with how to read their creation time
+# (a permission's import id is function/statement; see created_since).
+ADOPTABLE = {"aws_lambda_permission"}
 CREATED_AT: dict[str, Callable] = {
     "aws_iam_role": _role_created,
     "aws_lambda_function": _function_created,
-    "aws_lambda_permission": _permission_created,
     "aws_s3_bucket": _bucket_created,
     "aws_kinesis_stream": _stream_created,
     "aws_dynamodb_table": _table_created,
@@ -109,8 +106,14 @@ CREATED_AT: dict[str, Callable] = {
 }
 
 
-def created_since(clients, lost: LostCreate, started: datetime, slack_seconds: float = 1.0) -> bool:
-    """True when the emulator says the resource was created after started (minus a little clock slack)."""
+def created_since(clients, lost: LostCreate, started: datetime, own_functions: frozenset[str] = frozenset(),
+                  slack_seconds: float = 1.0) -> bool:
+    """True when the resource is this apply's: created after started (minus a little clock slack), or, for a
+    Lambda permission, a statement on one of own_functions (the functions the trigger's state holds)."""
+    if lost.type == "aws_lambda_permission":
+        function = lost.import_id.split("/", 1)[0]
+        return function in own_functions or created_since(
+            clients, LostCreate(lost.address, "aws_lambda_function", function), started, own_functions, slack_seconds)
     try:
         created = CREATED_AT[lost.type](clients, lost.import_id)
     except (ClientError, BotoCoreError, LookupError, KeyError, ValueError) as exc:

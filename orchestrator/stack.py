@@ -293,7 +293,9 @@ def adopt_lost_creates(settings: Settings, terraform: TerraformAdapter, trigger:
     def clients(service: str):
         return make_client(service, settings)
 
-    foreign = [item for item in lost if not created_since(clients, item, started)]
+    own_functions = frozenset(str(r.attributes.get("function_name")) for r in
+                              tfstate.workspace_resources(settings.home, trigger.name) or [] if r.type == "aws_lambda_function")
+    foreign = [item for item in lost if not created_since(clients, item, started, own_functions)]
     if foreign:
         item = foreign[0]
         raise TrigError(f"{item.address} ({item.import_id}) already exists in the emulator at {settings.endpoint}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import zipfile
 
@@ -25,6 +26,23 @@ def test_a_lost_create_function_answer_is_imported_not_failed(make_trig):
     base.run("check", "api", "--timeout", "60")
     base.run("destroy", "api")
     assert base.client("lambda").list_functions()["Functions"] == []
+
+
+def test_a_lost_add_permission_answer_while_repairing_wiring_is_imported(make_trig):
+    trig = make_trig()
+    trig.run("apply", "api")
+    lam = trig.client("lambda")
+    [statement] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
+    lam.remove_permission(FunctionName="api-gateway-test", StatementId=statement["Sid"])
+
+    with AnswerDroppingProxy(trig.endpoint, "POST", "/2015-03-31/functions/api-gateway-test/policy", drops=1) as proxy:
+        repaired = Trig(trig.home, proxy.endpoint, trig.account).run("apply", "api")
+        assert proxy.dropped == ["POST /2015-03-31/functions/api-gateway-test/policy"], proxy.dropped
+    assert "but its answer was lost; imported into the state, applying again" in repaired.stderr, repaired.stderr
+    [again] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
+    assert again["Sid"] == statement["Sid"]
+    trig.run("check", "api", "--timeout", "60")
+    trig.run("destroy", "api")
 
 
 def test_a_same_named_function_made_before_the_apply_is_not_adopted(make_trig, tmp_path):

@@ -83,3 +83,22 @@ def test_a_stalled_create_is_named_while_the_endpoint_answers():
     watch.progress.feed("module.function.aws_lambda_function.this: Still creating... [50s elapsed]")
     assert watch() == ("module.function.aws_lambda_function.this waited 50 s for the emulator at http://e, "
                        "which answers its health check: an answer was lost")
+
+
+def test_a_permission_is_adopted_only_on_a_function_of_the_triggers_own_state():
+    from datetime import datetime, timezone
+
+    from orchestrator.lost_answers import created_since
+
+    def no_client(service):
+        raise AssertionError("a statement on an own function needs no lookup")
+
+    lost = LostCreate("module.api[0].aws_lambda_permission.this", "aws_lambda_permission", "api-gateway-test/apigateway-invoke")
+    now = datetime.now(timezone.utc)
+    assert created_since(no_client, lost, now, frozenset({"api-gateway-test"}))
+
+    class Missing:
+        def get_function(self, FunctionName):
+            raise LookupError(FunctionName)
+
+    assert not created_since(lambda service: Missing(), lost, now, frozenset({"other"}))
