@@ -31,8 +31,8 @@ EXPECTED_ADDS = {
     "kinesis": {
         "module.function.aws_cloudwatch_log_group.this", "module.function.aws_iam_role.this",
         "module.function.aws_iam_role_policy.logs", FUNCTION,
-        "module.kinesis[0].aws_kinesis_stream.this", "module.kinesis[0].aws_iam_role_policy.read_stream",
-        "module.kinesis[0].aws_lambda_event_source_mapping.this",
+        "module.kinesis[0].aws_kinesis_stream.this", "module.kinesis[0].module.stream_mapping.aws_iam_role_policy.read",
+        "module.kinesis[0].module.stream_mapping.aws_lambda_event_source_mapping.this",
     },
 }
 
