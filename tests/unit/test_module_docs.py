@@ -193,6 +193,10 @@ def test_stale_readmes_names_each_drifted_or_missing_readme(module):
     assert stale_readmes(module.parent, project)[1].startswith("terraform/modules/other/variables.tf:3: ")
 
 
+def test_the_committed_module_readmes_are_up_to_date():
+    assert stale_readmes(PROJECT_DIR / "terraform" / "modules", PROJECT_DIR) == []
+
+
 def test_the_script_checks_and_writes_without_trig_installed(module):
     script = PROJECT_DIR / "scripts" / "module_docs.py"
     # -S -E: no site-packages and no PYTHON* variables, so only the checkout's own code can be imported.
