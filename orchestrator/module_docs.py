@@ -141,6 +141,20 @@ class _Reader:
             self.pos = end + 1
         raise self.fail(f"heredoc {marker} is never closed")
 
+    def skip_nested(self) -> bool:
+        """Skip a bracketed group, a string, a heredoc or a comment starting at pos; False when none starts there."""
+        char = self.peek()
+        if char in _OPENERS:
+            self.pos += 1
+            self.skip_until_closer(_OPENERS[char])
+        elif char == '"':
+            self.skip_string()
+        elif char == "<" and _HEREDOC.match(self.text, self.pos):
+            self.skip_heredoc()
+        else:
+            return self.skip_comment()
+        return True
+
     def skip_until_closer(self, closer: str) -> None:
         """Move past the closer that balances an opener just consumed, through strings, heredocs and comments."""
         start = self.pos
@@ -151,14 +165,7 @@ class _Reader:
                 return
             if char in _CLOSERS:
                 raise self.fail(f"{char!r} where {closer!r} was expected")
-            if char in _OPENERS:
-                self.pos += 1
-                self.skip_until_closer(_OPENERS[char])
-            elif char == '"':
-                self.skip_string()
-            elif char == "<" and _HEREDOC.match(self.text, self.pos):
-                self.skip_heredoc()
-            elif not self.skip_comment():
+            if not self.skip_nested():
                 self.pos += 1
         raise self.fail(f"{closer!r} is missing", start)
 
@@ -168,20 +175,11 @@ class _Reader:
         start = self.pos
         while self.pos < len(self.text):
             char = self.peek()
-            if char == "\n" or char == "}" and self.pos > start:
+            if char == "\n" or (char == "}" and self.pos > start):  # a one-line block's closing brace ends it too
                 break
-            if char in _OPENERS:
-                self.pos += 1
-                self.skip_until_closer(_OPENERS[char])
-            elif char == '"':
-                self.skip_string()
-            elif char == "<" and _HEREDOC.match(self.text, self.pos):
-                self.skip_heredoc()
-            elif char in "#/" and self.skip_comment():
-                continue
-            elif char in _CLOSERS:
+            if char in _CLOSERS:
                 raise self.fail(f"unexpected {char!r}")
-            else:
+            if not self.skip_nested():
                 self.pos += 1
         text = _strip_comments(self.text[start:self.pos]).strip()
         if not text:
@@ -253,13 +251,12 @@ def _strip_comments(source: str) -> str:
     kept = []
     while reader.pos < len(source):
         start = reader.pos
-        char = reader.peek()
-        if char == '"':
-            reader.skip_string()
-        elif char == "<" and _HEREDOC.match(source, reader.pos):
-            reader.skip_heredoc()
-        elif reader.skip_comment():
+        if reader.skip_comment():
             continue
+        if reader.peek() == '"':
+            reader.skip_string()
+        elif reader.peek() == "<" and _HEREDOC.match(source, reader.pos):
+            reader.skip_heredoc()
         else:
             reader.pos += 1
         kept.append(source[start:reader.pos])
