@@ -1,4 +1,4 @@
-"""`trig validate`: terraform/ formatted, and the root and every module valid, one line per failure naming the file."""
+"""`trig validate`: terraform/ formatted, module READMEs up to date, every root and module valid; one line per failure naming the file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from orchestrator.errors import UsageError
+from orchestrator.module_docs import stale_readmes
 from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter
 
@@ -75,7 +76,7 @@ def validate_failures(terraform: TerraformAdapter, settings: Settings, source: P
 
 
 def validate_project(settings: Settings, progress=log.info) -> list[str]:
-    """Format check and validation of the project's terraform/ folder; one line per failure, empty when clean."""
+    """Format check, README check and validation of the project's terraform/ folder; one line per failure, empty when clean."""
     source = settings.project_dir / "terraform"
     if not source.is_dir():
         raise UsageError(f"{source} does not exist: run trig validate in a checkout or set TRIG_PROJECT.")
@@ -83,5 +84,8 @@ def validate_project(settings: Settings, progress=log.info) -> list[str]:
     terraform.check_version()
     progress(f"checking the format of {source}")
     failures = fmt_failures(terraform, source)
+    if (source / "modules").is_dir():
+        progress("checking that the module READMEs match their variables and outputs")
+        failures += stale_readmes(source / "modules", settings.project_dir)
     progress(f"validating {len(configurations(source))} configurations")
     return failures + validate_failures(terraform, settings, source)

@@ -100,7 +100,7 @@ def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "t
 
 @reports_errors
 def validate(plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
-    """Check that terraform/ is formatted and that every root (envs/localstack, envs/aws) and module validates. Example: trig validate"""
+    """Check that terraform/ is formatted, that every module README matches its variables and outputs, and that every root (envs/localstack, envs/aws) and module validates. Example: trig validate"""
     settings = settings_from(plugin_dir=plugin_dir, terraform_bin=terraform_bin)
     failures = validation.validate_project(settings, progress=progress)
     for failure in failures:

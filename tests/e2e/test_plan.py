@@ -31,8 +31,8 @@ EXPECTED_ADDS = {
     "kinesis": {
         "module.function.aws_cloudwatch_log_group.this", "module.function.aws_iam_role.this",
         "module.function.aws_iam_role_policy.logs", FUNCTION,
-        "module.kinesis[0].aws_kinesis_stream.this", "module.kinesis[0].aws_iam_role_policy.read_stream",
-        "module.kinesis[0].aws_lambda_event_source_mapping.this",
+        "module.kinesis[0].aws_kinesis_stream.this", "module.kinesis[0].module.stream_mapping.aws_iam_role_policy.read",
+        "module.kinesis[0].module.stream_mapping.aws_lambda_event_source_mapping.this",
     },
 }
 
@@ -147,10 +147,13 @@ def test_validate_names_the_misformatted_and_the_invalid_file(tmp_path):
     main.write_text(main.read_text().replace("  bucket        = var.bucket_name", "  bucket = var.bucket_name"))
     (project / "terraform" / "modules" / "kinesis_trigger" / "extra.tf").write_text(
         'resource "aws_kinesis_stream" "extra" {\n  name        = "x"\n  shard_count = 1\n  colour      = "red"\n}\n')
+    outputs = project / "terraform" / "modules" / "sqs_trigger" / "outputs.tf"
+    outputs.write_text(outputs.read_text().replace("URL of the dead-letter queue.", "Where failed messages go."))
     trig = Trig(tmp_path / "home", "http://127.0.0.1:9", "000000000000")
     result = trig.run("validate", expect=1, TRIG_PROJECT=str(project))
     assert result.stdout.splitlines() == [
         "terraform/modules/s3_trigger/main.tf: not formatted as `terraform fmt` writes it; run `terraform fmt -recursive terraform`",
+        "terraform/modules/sqs_trigger/README.md is out of date with its variables.tf/outputs.tf: run python scripts/module_docs.py",
         'terraform/modules/kinesis_trigger/extra.tf:4: Unsupported argument: An argument named "colour" is not expected here.',
     ]
 

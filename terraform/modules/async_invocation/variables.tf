@@ -13,10 +13,15 @@ variable "maximum_retry_attempts" {
   description = "Retries (0-2) of a failed asynchronous invocation; null keeps Lambda's default (2)."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.maximum_retry_attempts == null || (coalesce(var.maximum_retry_attempts, 0) >= 0 && coalesce(var.maximum_retry_attempts, 0) <= 2 && floor(coalesce(var.maximum_retry_attempts, 0)) == coalesce(var.maximum_retry_attempts, 0))
+    error_message = "maximum_retry_attempts must be a whole number from 0 to 2, or null for Lambda's default."
+  }
 }
 
 variable "on_failure_queue_name" {
-  description = "SQS queue created as the on-failure destination; empty: none."
+  description = "SQS queue created as the on-failure destination (through failure_queue, which checks the name); empty: none."
   type        = string
   default     = ""
 }

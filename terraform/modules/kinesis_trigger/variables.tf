@@ -36,62 +36,44 @@ variable "function_name" {
 }
 
 variable "function_role_name" {
-  description = "Name of the function's execution role; the module grants it read access to the stream."
+  description = "Name of the function's execution role; the module grants it read access to the stream (and send access to the on-failure queue)."
   type        = string
-}
-
-variable "batch_size" {
-  description = "Largest number of records passed to one invocation."
-  type        = number
-  default     = 100
-
-  validation {
-    condition     = var.batch_size >= 1 && var.batch_size <= 10000
-    error_message = "batch_size must be between 1 and 10000."
-  }
-}
-
-variable "starting_position" {
-  description = "Where the mapping starts reading: TRIM_HORIZON (oldest record) or LATEST (new records only)."
-  type        = string
-  default     = "TRIM_HORIZON"
-
-  validation {
-    condition     = contains(["TRIM_HORIZON", "LATEST"], var.starting_position)
-    error_message = "starting_position must be TRIM_HORIZON or LATEST."
-  }
 }
 
 variable "tags" {
-  description = "Tags for the stream."
+  description = "Tags for the stream (and the on-failure queue)."
   type        = map(string)
   default     = {}
 }
 
+# The mapping's settings are passed to stream_mapping, which checks them.
+
+variable "batch_size" {
+  description = "Largest number of Kinesis records passed to one invocation (1-10000)."
+  type        = number
+  default     = 100
+}
+
+variable "starting_position" {
+  description = "TRIM_HORIZON reads the stream from its oldest record, LATEST only records put after the mapping exists."
+  type        = string
+  default     = "TRIM_HORIZON"
+}
+
 variable "maximum_retry_attempts" {
-  description = "Retries of a failing batch before it is skipped (and sent to the on-failure destination): -1 retries until the records expire, 0-10000 caps them; null keeps the service default (-1)."
+  description = "Retries of a failing batch of records before it is skipped and described in the on-failure queue: -1 retries until the records leave the stream (retention_period), 0-10000 caps them; null keeps the service default (-1)."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.maximum_retry_attempts == null || (coalesce(var.maximum_retry_attempts, 0) >= -1 && coalesce(var.maximum_retry_attempts, 0) <= 10000 && floor(coalesce(var.maximum_retry_attempts, 0)) == coalesce(var.maximum_retry_attempts, 0))
-    error_message = "maximum_retry_attempts must be a whole number from -1 to 10000, or null for the default."
-  }
 }
 
 variable "bisect_batch_on_function_error" {
-  description = "Split a failing batch in two and retry each half, to isolate a bad record; null keeps the service default (false)."
+  description = "Split a failing batch of records in two and retry each half, to isolate a bad record; null keeps the service default (false)."
   type        = bool
   default     = null
 }
 
 variable "on_failure_queue_name" {
-  description = "Name of an SQS queue the module creates as the mapping's on-failure destination (a skipped batch is described there); empty: no destination."
+  description = "Name of an SQS queue the module creates as the mapping's on-failure destination (a skipped batch of records is described there, not the records themselves); empty: no destination."
   type        = string
   default     = ""
-
-  validation {
-    condition     = can(regex("^([A-Za-z0-9_-]{1,80})?$", var.on_failure_queue_name))
-    error_message = "on_failure_queue_name must be empty or 1-80 letters, digits, hyphens or underscores."
-  }
 }

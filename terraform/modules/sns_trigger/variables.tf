@@ -29,30 +29,22 @@ variable "tags" {
   default     = {}
 }
 
+# The asynchronous invocation settings are passed to async_invocation, which checks them.
+
 variable "function_role_name" {
-  description = "Name of the function's execution role; needed only with on_failure_queue_name, to let failed events be sent to the queue."
+  description = "Name of the function's execution role; needed only with on_failure_queue_name, so that Lambda may send a message it gave up on to the queue."
   type        = string
   default     = ""
 }
 
 variable "maximum_retry_attempts" {
-  description = "Retries (0-2) of a failed asynchronous invocation before the event is dropped or sent on; null keeps Lambda's default (2) and creates no event invoke config."
+  description = "Retries (0-2) of the function when it fails on a message the topic delivered, before the event is dropped or sent to the queue; null keeps Lambda's default (2) and creates no event invoke config."
   type        = number
   default     = null
-
-  validation {
-    condition     = var.maximum_retry_attempts == null || (coalesce(var.maximum_retry_attempts, 0) >= 0 && coalesce(var.maximum_retry_attempts, 0) <= 2 && floor(coalesce(var.maximum_retry_attempts, 0)) == coalesce(var.maximum_retry_attempts, 0))
-    error_message = "maximum_retry_attempts must be a whole number from 0 to 2, or null for Lambda's default."
-  }
 }
 
 variable "on_failure_queue_name" {
-  description = "Name of an SQS queue the module creates as the on-failure destination of asynchronous invocations; empty: no destination."
+  description = "Name of an SQS queue the module creates as the on-failure destination: a message whose retries are exhausted lands there; empty: no destination."
   type        = string
   default     = ""
-
-  validation {
-    condition     = can(regex("^([A-Za-z0-9_-]{1,80})?$", var.on_failure_queue_name))
-    error_message = "on_failure_queue_name must be empty or 1-80 letters, digits, hyphens or underscores."
-  }
 }
