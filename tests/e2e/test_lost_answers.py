@@ -13,36 +13,39 @@ from tests.e2e.answer_dropping_proxy import AnswerDroppingProxy
 def test_a_lost_create_function_answer_is_imported_not_failed(make_trig):
     base = make_trig()
     with AnswerDroppingProxy(base.endpoint, "POST", "/2015-03-31/functions", drops=1) as proxy:
-        trig = Trig(base.home, proxy.endpoint, base.account)
+        trig = Trig(base.home, proxy.endpoint, base.account)  # one endpoint throughout: where trig records the stack
         applied = trig.run("apply", "api")
         assert proxy.dropped == ["POST /2015-03-31/functions"], proxy.dropped
         assert "api: 11 added" in applied.stdout, applied.stdout + applied.stderr
         assert ("the emulator created module.function.aws_lambda_function.this (api-gateway-test) "
                 "but its answer was lost; imported into the state, applying again") in applied.stderr, applied.stderr
 
-    functions = [f["FunctionName"] for f in base.client("lambda").list_functions()["Functions"]]
-    assert functions == ["api-gateway-test"]
-    assert "0 added, 0 changed, 0 destroyed" in base.run("apply", "api", "--refresh").stdout
-    base.run("check", "api", "--timeout", "60")
-    base.run("destroy", "api")
+        functions = [f["FunctionName"] for f in base.client("lambda").list_functions()["Functions"]]
+        assert functions == ["api-gateway-test"]
+        assert "0 added, 0 changed, 0 destroyed" in trig.run("apply", "api", "--refresh").stdout
+        trig.run("check", "api", "--timeout", "60")
+        trig.run("destroy", "api")
     assert base.client("lambda").list_functions()["Functions"] == []
 
 
 def test_a_lost_add_permission_answer_while_repairing_wiring_is_imported(make_trig):
-    trig = make_trig()
-    trig.run("apply", "api")
-    lam = trig.client("lambda")
-    [statement] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
-    lam.remove_permission(FunctionName="api-gateway-test", StatementId=statement["Sid"])
+    base = make_trig()
+    with AnswerDroppingProxy(base.endpoint, "POST", "/2015-03-31/functions/api-gateway-test/policy", drops=0) as proxy:
+        trig = Trig(base.home, proxy.endpoint, base.account)  # one endpoint throughout: where trig records the stack
+        trig.run("apply", "api")
+        lam = base.client("lambda")
+        [statement] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
+        lam.remove_permission(FunctionName="api-gateway-test", StatementId=statement["Sid"])
 
-    with AnswerDroppingProxy(trig.endpoint, "POST", "/2015-03-31/functions/api-gateway-test/policy", drops=1) as proxy:
-        repaired = Trig(trig.home, proxy.endpoint, trig.account).run("apply", "api")
+        proxy.remaining = 1
+        repaired = trig.run("apply", "api")
         assert proxy.dropped == ["POST /2015-03-31/functions/api-gateway-test/policy"], proxy.dropped
-    assert "but its answer was lost; imported into the state, applying again" in repaired.stderr, repaired.stderr
-    [again] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
-    assert again["Sid"] == statement["Sid"]
-    trig.run("check", "api", "--timeout", "60")
-    trig.run("destroy", "api")
+        assert "but its answer was lost; imported into the state, applying again" in repaired.stderr, repaired.stderr
+        [again] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
+        assert again["Sid"] == statement["Sid"]
+        trig.run("check", "api", "--timeout", "60")
+        trig.run("destroy", "api")
+    assert lam.list_functions()["Functions"] == []
 
 
 def test_a_same_named_function_made_before_the_apply_is_not_adopted(make_trig, tmp_path):
