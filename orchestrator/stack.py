@@ -41,6 +41,7 @@ class CheckResult:
     seconds: float
     detail: str
     seen: tuple[str, ...] = ()
+    waited: float = 0.0  # of seconds, those spent waiting for the confirmation (all of --timeout when none came)
 
 
 def values_for(trigger: Trigger, sets: Mapping[str, str]) -> dict[str, object]:
@@ -313,7 +314,8 @@ def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: 
     seen = tuple(confirmation.seen)
     if not confirmation.confirmed:
         seen += tuple(trigger.diagnose(target))
-    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen)
+    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen,
+                       confirmation.waited)
 
 
 def refuse_vanished(settings: Settings, triggers: list[Trigger], outputs: dict[str, dict]) -> None:

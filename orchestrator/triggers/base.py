@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.aws import make_client
 from orchestrator.errors import UsageError
-from orchestrator.logwatch import LogEvent, read_log_events, wait_for_log_events
+from orchestrator.logwatch import LogEvent, Watched, group_invocations, read_log_events, watch
 from orchestrator.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ class Confirmation:
     confirmed: bool
     detail: str
     seen: list[str] = field(default_factory=list)
+    waited: float = 0.0  # seconds spent waiting for the evidence (the whole budget when it never came)
 
 
 @dataclass(frozen=True)
@@ -196,23 +197,36 @@ def found(call, missing_codes: tuple[str, ...] = ("ResourceNotFoundException",))
 
 def confirm_marker(target: Target, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:
     """Wait for a log line ending with expected; sent says what was sent, for the message when none comes."""
-    found_it, events = wait_for_lines(target, start_ms, timeout,
-                                      lambda evs: any(e.message.endswith(expected) for e in evs))
-    if found_it:
-        return Confirmation(True, f"{expected!r} in {target.log_group}")
-    return Confirmation(False, f"no {expected!r} line in {target.log_group}{f' after {sent}' if sent else ''}",
-                        last_lines(events))
+    watched = wait_for_lines(target, start_ms, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
+    if watched.found:
+        return Confirmation(True, f"{expected!r} in {target.log_group}", waited=watched.waited)
+    return Confirmation(False, f"no {expected!r} line in {target.log_group}{f' after {sent}' if sent else ''}"
+                        f"{silent_note(watched.seen)} (waited {watched.waited:.1f} s)",
+                        last_lines(watched.seen), watched.waited)
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def wait_for_lines(target: Target, start_ms: int, timeout: float, matches) -> tuple[bool, list[LogEvent]]:
-    """Wait until the function's log group, read from start_ms, satisfies matches(events)."""
+def wait_for_lines(target: Target, start_ms: int, timeout: float, matches) -> Watched[list[LogEvent]]:
+    """Wait until the function's log group, read from start_ms, satisfies matches(events), for at most timeout s."""
     logs = target.client("logs")
     # A second of slack: the emulator's clock and ours are the same machine, but stamps are rounded.
-    return wait_for_log_events(lambda: read_log_events(logs, target.log_group, start_ms - 1000), matches, timeout)
+    return watch(lambda: read_log_events(logs, target.log_group, start_ms - 1000), matches, timeout)
+
+
+def silent_note(events: list[LogEvent]) -> str:
+    """Say so when the function was invoked but logged nothing of its own: the engine lost its output.
+
+    MiniStack, under load, logs a warm worker's output late (with that worker's next invocation)
+    or never; bench/s3_notification_loss.py measures it.
+    """
+    silent = [i.request_id for i in group_invocations(events) if i.complete and not i.output]
+    if not silent:
+        return ""
+    return (f"; the function was invoked {len(silent)} time(s) without logging anything of its own "
+            f"(RequestId {', '.join(silent[:3])}): the engine lost the function's output")
 
 
 def last_lines(events: list[LogEvent], count: int = 5) -> list[str]:
