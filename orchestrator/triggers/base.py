@@ -112,6 +112,10 @@ class Trigger(ABC):
         """The end of the log line that proves the event carrying nonce reached the function."""
         raise NotImplementedError(f"{self.name} is confirmed by its answer, not by its logs")
 
+    def events_per_invocation(self, target: Target) -> int:
+        """The most events one invocation of the function can carry (S3, SNS, EventBridge: one)."""
+        return 1
+
     @abstractmethod
     def trigger_resource_exists(self, target: Target) -> bool:
         """True when the trigger's own resource (API, bucket, stream...) exists in the emulator."""
@@ -171,6 +175,14 @@ class MappedTrigger(Trigger):
 
     Its module outputs the mapping's UUID as event_source_mapping_uuid, under the trigger's name.
     """
+
+    def events_per_invocation(self, target: Target) -> int:
+        """The mapping's batch size, as the engine reports it (the applied value when it cannot be read)."""
+        uuid = target.outputs[self.name].get("event_source_mapping_uuid")
+        try:
+            return int(target.client("lambda").get_event_source_mapping(UUID=uuid)["BatchSize"])
+        except (ClientError, BotoCoreError, KeyError, TypeError, ValueError):
+            return int(target.outputs[self.name].get("batch_size") or self.defaults.get("batch_size") or 1)
 
     def diagnose(self, target: Target) -> list[str]:
         lines = super().diagnose(target)
