@@ -81,18 +81,6 @@ def watch(read: Callable[[], T], found: Callable[[T], bool], budget: float,
     return Watched(True, last[0], round(time.monotonic() - started, 1))
 
 
-def wait_for_log_events(
-    read: Callable[[], list[LogEvent]],
-    found: Callable[[list[LogEvent]], bool],
-    timeout: float,
-    first_wait: float = 0.1,
-    max_wait: float = 1.0,
-) -> tuple[bool, list[LogEvent]]:
-    """Poll read() with growing waits until found(events) holds or timeout passes; returns (found, last events)."""
-    watched = watch(read, found, timeout, first_wait, max_wait)
-    return watched.found, watched.seen
-
-
 @dataclass
 class Invocation:
     """The log lines of one invocation of the function, from START to REPORT."""

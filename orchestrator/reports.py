@@ -45,6 +45,15 @@ def missing_split(result: LoadResult) -> str:
             f"{result.overdue} not invoked within the budget")
 
 
+def row_evidence(row: Row) -> str:
+    """How long a property's experiment waited, and whether the engine lost log lines it relied on."""
+    text = f"waited {row.waited:.1f} s"
+    if row.unlogged:
+        text += (f"; {row.unlogged} invocation(s) counted from the probe's own records: "
+                 "the engine never logged their lines")
+    return text
+
+
 def semantics_document(rows: list[Row]) -> dict:
     """`trig check --semantics --json`: one row per property (the key `rows` as before, plus mode and ok)."""
     return {"mode": "semantics", "ok": not any(r.verdict == FAIL for r in rows),
@@ -85,7 +94,7 @@ def semantics_cases(rows: list[Row]) -> list[Case]:
     return [Case(f"trig.semantics.{r.trigger}", r.property,
                  failure=f"expected {r.expected}; observed {r.observed}" if r.verdict == FAIL else None,
                  skipped=f"not modelled: {r.observed}" if r.verdict == NOT_MODELLED else None,
-                 text=f"expected: {r.expected}\nobserved: {r.observed}") for r in rows]
+                 text=f"expected: {r.expected}\nobserved: {r.observed}\n{row_evidence(r)}") for r in rows]
 
 
 def junit_xml(suite: str, cases: list[Case]) -> str:

@@ -8,6 +8,7 @@ from collections import Counter
 from orchestrator import reports
 from orchestrator.load import LoadResult, MissingSplit, split_missing
 from orchestrator.logwatch import LogEvent, group_invocations, watch
+from orchestrator.semantics.verdicts import PASS, Row
 from orchestrator.triggers.base import silent_note
 from orchestrator.triggers.s3 import BANNER, logged_object
 
@@ -99,3 +100,12 @@ def test_load_results_say_how_long_they_waited_and_how_the_missing_split():
     assert "of the missing: 3 invoked but never confirmed" in case.failure and "waited 30.1 s" in case.failure
     answered = LoadResult("api", "synchronous", 5, 5, 0, 0, 1.0, waited=0.9)
     assert reports.load_evidence(answered) == "waited 0.9 s"
+
+
+def test_semantics_rows_carry_their_wait_and_what_the_engine_never_logged():
+    row = Row("s3", "asynchronous", "retry recovers", "e", "o", PASS, "n", {}, waited=4.2, unlogged=1)
+    assert reports.row_evidence(row) == ("waited 4.2 s; 1 invocation(s) counted from the probe's own records: "
+                                         "the engine never logged their lines")
+    assert reports.row_evidence(Row("s3", "asynchronous", "p", "e", "o", PASS)) == "waited 0.0 s"
+    document = reports.semantics_document([row])["rows"][0]
+    assert (document["waited"], document["unlogged"]) == (4.2, 1)
