@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from orchestrator.logwatch import LogEvent
 from orchestrator.errors import UsageError
 from orchestrator.triggers.base import (
-    Confirmation, Sent, Target, Trigger, UserEvent, last_lines, now_ms, silent_note, wait_for_lines,
+    Confirmation, HeldOutput, Sent, Target, Trigger, UserEvent, last_lines, now_ms, silent_note, wait_for_lines,
 )
 
 BANNER = "S3 trigger Lambda"
@@ -74,12 +74,14 @@ class S3Trigger(Trigger):
         key = object_key(target, nonce)
         start = now_ms()
         target.client("s3").put_object(Bucket=bucket, Key=key, Body=f"trig check {nonce}\n".encode())
-        watched = wait_for_lines(target, start, timeout, lambda evs: logged_object(evs, key))
+        held = HeldOutput(target)
+        watched = wait_for_lines(target, start, timeout, lambda evs: logged_object(evs, key), held)
         if watched.found:
-            return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}", waited=watched.waited)
+            return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}{held.note(True)}",
+                                waited=watched.waited, released=held.released)
         return Confirmation(False, f"no {BANNER!r} line for s3://{bucket}/{key} in {target.log_group}"
-                                   f"{silent_note(watched.seen)} (waited {watched.waited:.1f} s)",
-                            last_lines(watched.seen), watched.waited)
+                                   f"{silent_note(watched.seen)}{held.note(False)} (waited {watched.waited:.1f} s)",
+                            last_lines(watched.seen), watched.waited, held.released)
 
     def send_event(self, target: Target, event: UserEvent) -> Sent:
         """PutObject of the user's key and body; S3 answers at once and invokes the function later."""

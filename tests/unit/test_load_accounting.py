@@ -9,7 +9,7 @@ from orchestrator import reports
 from orchestrator.load import LoadResult, MissingSplit, split_missing
 from orchestrator.logwatch import LogEvent, group_invocations, watch
 from orchestrator.semantics.verdicts import PASS, Row
-from orchestrator.triggers.base import silent_note
+from orchestrator.triggers.base import RELEASES, HeldOutput, should_release, silent_note
 from orchestrator.triggers.s3 import BANNER, logged_object
 
 FIRED = [f"n{i:02d}" for i in range(10)]
@@ -77,6 +77,42 @@ def test_an_invocation_that_logged_nothing_of_its_own_is_named():
     note = silent_note(events)
     assert "invoked 1 time(s) without logging anything" in note and "RequestId b" in note
     assert silent_note(block("a", "s1", 1, "hello")) == ""
+
+
+class FakeLambda:
+    def __init__(self):
+        self.invoked: list[tuple[str, bytes]] = []
+
+    def invoke(self, FunctionName, Payload):  # noqa: N803 (boto3's names)
+        self.invoked.append((FunctionName, Payload))
+
+
+class FakeTarget:
+    function_name = "s3-trigger-test"
+
+    def __init__(self):
+        self.lam = FakeLambda()
+
+    def client(self, service):
+        assert service == "lambda"
+        return self.lam
+
+
+def test_output_held_back_is_asked_for_once_per_silent_invocation_and_never_more_than_the_limit():
+    silent = block("a", "s1", 1)
+    assert should_release(silent, 0) and not should_release(silent, 1)
+    assert not should_release(block("a", "s1", 1, "S3 trigger Lambda"), 0)
+    many = [event for i in range(RELEASES + 2) for event in block(f"r{i}", f"s{i}", i)]
+    assert should_release(many, RELEASES - 1) and not should_release(many, RELEASES)
+
+    target = FakeTarget()
+    held = HeldOutput(target)  # type: ignore[arg-type]
+    assert held.note(True) == ""
+    held.release_if_silent(silent)
+    held.release_if_silent(silent)  # the same silent invocation asks once
+    assert target.lam.invoked == [("s3-trigger-test", b"{}")] and held.released == 1
+    assert "logged only once trig invoked the function 1 more time(s)" in held.note(True)
+    assert "to release it, in vain" in held.note(False)
 
 
 def test_an_s3_object_is_confirmed_when_its_lines_were_logged_with_different_invocations():
