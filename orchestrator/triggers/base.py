@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How long `trig fire` keeps sending an event the service refuses for now (a throttle, a gateway error).
+SEND_SECONDS = 10.0
+
 
 @dataclass(frozen=True)
 class Confirmation:
@@ -165,9 +168,9 @@ class Trigger(ABC):
             raise UsageError(f"trig fire {self.name} takes no --data, --file, --key or --query yet: "
                              f"run `trig fire {self.name}` alone to send the event `trig check` sends.")
         nonce = uuid.uuid4().hex[:12]
-        answered = self.fire_load(target, [nonce], 1)
+        answered = self.fire_load(target, [nonce], 1, SEND_SECONDS)
         if answered is not None:
-            ok = nonce in answered
+            ok = nonce in answered.confirmed
             return Sent({"nonce": nonce}, status=200 if ok else None,
                         body="answered as `trig check` expects" if ok else "not answered as `trig check` expects",
                         expects_logs=False)
