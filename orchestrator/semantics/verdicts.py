@@ -83,7 +83,7 @@ def parse_probe_lines(events: Iterable[LogEvent]) -> list[ProbeLine]:
 
 
 def merge_probe_lines(logged: Iterable[ProbeLine], recorded: Iterable[ProbeLine]) -> list[ProbeLine]:
-    """One line per invocation, in start order: the logged ones, then those only the probe's records show.
+    """One line per invocation, in start order, whether logged, recorded or both (then it counts as logged).
 
     A line may be read twice when log pages overlap, and most invocations are both logged and
     recorded; one request is one invocation.
