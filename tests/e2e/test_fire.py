@@ -16,7 +16,8 @@ def every_trigger(emulator_endpoint, tmp_path_factory):
     account = str(next(_ACCOUNTS))
     trig = Trig(tmp_path_factory.mktemp(f"fire-{account}"), emulator_endpoint, account)
     try:
-        trig.run("apply", "all")
+        # S3 bucket names are one namespace across the emulator's accounts: the shared stack has test-bucket.
+        trig.run("apply", "all", "--set", f"s3.bucket=fire-{account}")
         yield trig
     finally:
         trig.run("destroy", "all", expect=None)
