@@ -17,6 +17,7 @@ from pathlib import Path
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
 from orchestrator.errors import EmulatorError
+from orchestrator.watchdog import ANSWERED, REFUSED, SILENT
 from orchestrator.settings import EMULATOR_STATE_FILE
 
 HEALTH_PATH = "/_ministack/health"
@@ -43,6 +44,21 @@ def health(endpoint: str, timeout: float = 2.0) -> dict | None:
         except (urllib.error.URLError, OSError, ValueError):
             continue
     return None
+
+
+def probe(endpoint: str, timeout: float) -> str:
+    """What the health path at endpoint does now: answered, refused (nothing listens) or silent (no answer in time)."""
+    try:
+        with urllib.request.urlopen(endpoint.rstrip("/") + HEALTH_PATH, timeout=timeout):
+            return ANSWERED
+    except urllib.error.HTTPError:
+        return ANSWERED  # something answers; /_ministack/health is MiniStack's own path
+    except urllib.error.URLError as exc:
+        return REFUSED if isinstance(exc.reason, ConnectionRefusedError) else SILENT
+    except ConnectionRefusedError:
+        return REFUSED
+    except OSError:
+        return SILENT
 
 
 def is_healthy(endpoint: str) -> bool:

@@ -26,7 +26,7 @@ from typing import NoReturn
 import python_terraform
 
 from orchestrator import tfstate
-from orchestrator.emulator import health
+from orchestrator.emulator import probe as emulator_probe
 from orchestrator.errors import TerraformError, TerraformStopped, UsageError
 from orchestrator.watchdog import WATCH_INTERVAL, EmulatorWatch, EndpointGone
 from orchestrator.preflight import check_endpoint_coverage
@@ -367,7 +367,7 @@ class TerraformAdapter:
 
     def watch(self) -> EmulatorWatch:
         """What decides, while a Terraform run that talks to the emulator goes on, that it must stop."""
-        return EmulatorWatch(self.settings.endpoint, probe=lambda endpoint, timeout: health(endpoint, timeout) is not None,
+        return EmulatorWatch(self.settings.endpoint, probe=emulator_probe,
                              stall_seconds=self.settings.stall_seconds)
 
     def _keep_failed_output(self, workspace: str, command: str, out: str, err: str) -> Path:

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 _STILL = re.compile(r"^(?P<address>\S+): Still (?:creating|modifying|destroying)\.\.\. \[(?:(?P<m>\d+)m)?(?P<s>\d+)s elapsed\]")
 # How often the watch is asked while Terraform runs.
 WATCH_INTERVAL = 2.0
-# Consecutive failed health probes before the endpoint counts as gone. A dead process refuses at
+# What a health probe saw: an answer, a refused connection (nothing listens: the process is gone),
+# or silence (no answer within PROBE_TIMEOUT: hung, or alive on a machine too busy to answer soon).
+ANSWERED, REFUSED, SILENT = "answered", "refused", "silent"
+# A refused connection is final: the endpoint counts as gone after this many in a row. Silence is
+# not: at a load average near 100 a living MiniStack missed three 3 s probes in a row, so only
+# silence lasting SILENT_GONE_SECONDS counts as gone.
+SILENT_GONE_SECONDS = 60.0
+# Consecutive refused health probes before the endpoint counts as gone. A dead process refuses at
 # once (about WATCH_INTERVAL apart); a hung one times out each probe (PROBE_TIMEOUT), so a loaded
 # but living emulator has three chances to answer.
 DEAD_AFTER_FAILURES = 3
@@ -81,18 +88,22 @@ class EmulatorWatch:
     """The reason to stop Terraform now, or None: the endpoint stopped answering, or a resource stalled."""
 
     endpoint: str
-    probe: Callable[[str, float], bool]
+    probe: Callable[[str, float], str]
     progress: ProgressLines = field(default_factory=ProgressLines)
     stall_seconds: float = DEFAULT_STALL_SECONDS
     failures: int = 0
     last_probe: float = 0.0
+    silent_since: float | None = None
 
     def __call__(self) -> str | None:
         now = time.monotonic()
         if now - self.last_probe >= WATCH_INTERVAL:
             self.last_probe = now
-            self.failures = 0 if self.probe(self.endpoint, PROBE_TIMEOUT) else self.failures + 1
-            if self.failures >= DEAD_AFTER_FAILURES:
+            seen = self.probe(self.endpoint, PROBE_TIMEOUT)
+            self.failures = self.failures + 1 if seen == REFUSED else 0
+            self.silent_since = (self.silent_since or now) if seen == SILENT else None
+            if self.failures >= DEAD_AFTER_FAILURES or (
+                    self.silent_since is not None and now - self.silent_since >= SILENT_GONE_SECONDS):
                 return f"the emulator at {self.endpoint} stopped answering"
         stalled = self.progress.stalled(self.stall_seconds)
         if stalled:

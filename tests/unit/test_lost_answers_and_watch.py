@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from orchestrator.lost_answers import LostCreate, lost_creates
-from orchestrator.watchdog import DEAD_AFTER_FAILURES, EmulatorWatch, ProgressLines, stall_limit
+from orchestrator.watchdog import (
+    ANSWERED, DEAD_AFTER_FAILURES, REFUSED, SILENT, SILENT_GONE_SECONDS, EmulatorWatch, ProgressLines, stall_limit,
+)
 
 # As Terraform 1.11 printed it after the provider retried a CreateFunction whose answer was lost.
 STOPPED_APPLY = """
@@ -68,7 +70,7 @@ def test_stall_limits_follow_the_provider_waits_of_each_type():
 
 
 def test_the_endpoint_counts_as_gone_only_after_consecutive_failed_probes():
-    answers = iter([False, True] + [False] * DEAD_AFTER_FAILURES)
+    answers = iter([REFUSED, ANSWERED] + [REFUSED] * DEAD_AFTER_FAILURES)
     watch = EmulatorWatch("http://127.0.0.1:1", probe=lambda endpoint, timeout: next(answers))
     reasons = []
     for _ in range(2 + DEAD_AFTER_FAILURES):
@@ -79,7 +81,7 @@ def test_the_endpoint_counts_as_gone_only_after_consecutive_failed_probes():
 
 
 def test_a_stalled_create_is_named_while_the_endpoint_answers():
-    watch = EmulatorWatch("http://e", probe=lambda endpoint, timeout: True)
+    watch = EmulatorWatch("http://e", probe=lambda endpoint, timeout: ANSWERED)
     watch.progress.feed("module.function.aws_lambda_function.this: Still creating... [50s elapsed]")
     assert watch() == ("module.function.aws_lambda_function.this waited 50 s for the emulator at http://e, "
                        "which answers its health check: an answer was lost")
@@ -102,3 +104,13 @@ def test_a_permission_is_adopted_only_on_a_function_of_the_triggers_own_state():
             raise LookupError(FunctionName)
 
     assert not created_since(lambda service: Missing(), lost, now, frozenset({"other"}))
+
+
+def test_silence_counts_as_gone_only_after_a_minute_refusals_after_three_probes():
+    watch = EmulatorWatch("http://e", probe=lambda endpoint, timeout: SILENT)
+    for _ in range(10):  # a busy machine: ten silent probes in a row are not a death
+        watch.last_probe = 0.0
+        assert watch() is None
+    watch.silent_since -= SILENT_GONE_SECONDS
+    watch.last_probe = 0.0
+    assert watch() == "the emulator at http://e stopped answering"
