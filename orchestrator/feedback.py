@@ -46,7 +46,9 @@ class Feedback:
             if self._live is not None:
                 self._live.console.print(message, markup=False)
                 return
-        print(message, file=sys.stderr, flush=True)
+            # One write under the lock: parallel steps' lines must not run into each other.
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
 
     @contextlib.contextmanager
     def begin(self, current: Step) -> Iterator[None]:
