@@ -17,6 +17,9 @@ from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from orchestrator.terraform import diagnostic_lines
+from orchestrator.tfstate import resource_type
+
 log = logging.getLogger(__name__)
 
 _ALREADY = re.compile(r"already exists?|AlreadyOwnedByYou|ResourceInUseException", re.IGNORECASE)
@@ -34,13 +37,9 @@ class LostCreate:
     import_id: str
 
 
-def _plain(stderr: str) -> list[str]:
-    return [line[2:] if line.startswith(("│ ", "╷", "╵")) else line.lstrip("│╷╵") for line in stderr.splitlines()]
-
-
 def lost_creates(stderr: str) -> list[LostCreate]:
     """Every "already exists" error of a failed apply, with the resource's address and its import id."""
-    lines = _plain(stderr)
+    lines = diagnostic_lines(stderr)
     found = []
     for index, line in enumerate(lines):
         subject = _SUBJECT.match(line)
@@ -49,17 +48,11 @@ def lost_creates(stderr: str) -> list[LostCreate]:
         for follow in lines[index + 1: index + 8]:
             address = _ADDRESS.match(follow)
             if address:
-                resource_type = _resource_type(address.group("address"))
-                if resource_type in CREATED_AT or resource_type in ADOPTABLE:
-                    found.append(LostCreate(address.group("address"), resource_type, subject.group("id")))
+                kind = resource_type(address.group("address"))
+                if kind in CREATED_AT or kind in ADOPTABLE:
+                    found.append(LostCreate(address.group("address"), kind, subject.group("id")))
                 break
     return found
-
-
-def _resource_type(address: str) -> str:
-    parts = [p for p in re.sub(r"\[[^\]]*\]", "", address).split(".") if p]
-    # module.a.module.b.TYPE.NAME: the type is the part before the last.
-    return parts[-2] if len(parts) >= 2 else ""
 
 
 def _role_created(clients, name: str) -> datetime:

@@ -203,13 +203,18 @@ def _stop(process: subprocess.Popen, grace: float = 5.0) -> None:
     process.wait()
 
 
+def diagnostic_lines(stderr: str) -> list[str]:
+    """Terraform's diagnostics as plain lines: the box drawn around each one on a terminal taken off."""
+    return [line[2:] if line.startswith(("│ ", "╷", "╵")) else line for line in stderr.splitlines()]
+
+
 def summarize_error(stderr: str) -> str:
     """The first 'Error:' of Terraform's diagnostics with its explanation, on one line.
 
     In Terraform's plain output the source snippet under an error is indented and the
     explanation is not, so the explanation is the first unindented line after it.
     """
-    lines = [line[2:] if line.startswith(("│ ", "╷", "╵")) else line for line in stderr.splitlines()]
+    lines = diagnostic_lines(stderr)
     for index, line in enumerate(lines):
         if line.startswith("Error: "):
             summary = line[len("Error: "):].strip()

@@ -7,6 +7,7 @@ the AWS provider's schema (seconds) to say the same about a local state of forma
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,3 +58,9 @@ def workspace_resources(home: Path, workspace: str) -> list[StateResource] | Non
         return []
     state = read_state(path)
     return None if state is None else managed_resources(state)
+
+
+def resource_type(address: str) -> str:
+    """The resource type in an address: `module.s3[0].aws_s3_bucket.this` gives `aws_s3_bucket`."""
+    parts = [part for part in re.sub(r"\[[^\]]*\]", "", address).split(".") if part]
+    return parts[-2] if len(parts) >= 2 else ""

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from orchestrator.tfstate import resource_type
+
 # "module.function.aws_lambda_function.this: Still creating... [4m50s elapsed]"
 _STILL = re.compile(r"^(?P<address>\S+): Still (?:creating|modifying|destroying)\.\.\. \[(?:(?P<m>\d+)m)?(?P<s>\d+)s elapsed\]")
 # How often the watch is asked while Terraform runs.
@@ -42,9 +44,7 @@ PROVIDER_WAIT_SECONDS = {"aws_lambda_function": 5.0, "aws_kinesis_stream": 20.0,
 
 def stall_limit(address: str, base: float) -> float:
     """Seconds the resource at address may wait before it counts as stalled."""
-    parts = [p for p in re.sub(r"\[[^\]]*\]", "", address).split(".") if p]
-    resource_type = parts[-2] if len(parts) >= 2 else ""
-    return base + 3 * PROVIDER_WAIT_SECONDS.get(resource_type, 0.0)
+    return base + 3 * PROVIDER_WAIT_SECONDS.get(resource_type(address), 0.0)
 
 
 class EndpointGone(Exception):
