@@ -8,32 +8,20 @@ function's log group is read from the moment of sending, split into invocations
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.errors import TrigError, UsageError
-from orchestrator.logwatch import LogEvent
+from orchestrator.logwatch import Invocation, LogEvent, group_invocations
 from orchestrator.progress import Progress, step
 from orchestrator.settings import Settings
 from orchestrator.tail import applied_target
 from orchestrator.triggers import REGISTRY
 from orchestrator.triggers.base import Sent, UserEvent, now_ms, wait_for_lines
 
-_REQUEST_LINE = re.compile(r"^(START|END|REPORT) RequestId: (\S+)")
-
-
-@dataclass
-class Invocation:
-    """The log lines of one invocation of the function, from START to REPORT."""
-
-    request_id: str
-    stream: str
-    first_timestamp: int
-    lines: list[str] = field(default_factory=list)
-    complete: bool = False
+__all__ = ["FireResult", "Invocation", "fire_event", "group_invocations", "read_event_body"]
 
 
 @dataclass(frozen=True)
@@ -50,27 +38,6 @@ class FireResult:
         if self.sent.status is not None:
             return 200 <= self.sent.status < 300
         return not self.sent.expects_logs or bool(self.invocations)
-
-
-def group_invocations(events: list[LogEvent]) -> list[Invocation]:
-    """Split log events into invocations: per stream, lines between START and END, then REPORT."""
-    by_id: dict[str, Invocation] = {}
-    current: dict[str, Invocation] = {}
-    for event in sorted(events, key=lambda e: e.timestamp):
-        match = _REQUEST_LINE.match(event.message)
-        if match and match.group(1) == "START":
-            invocation = Invocation(match.group(2), event.stream, event.timestamp, [event.message])
-            by_id[invocation.request_id] = current[event.stream] = invocation
-        elif match:
-            invocation = by_id.get(match.group(2))
-            if invocation is not None:
-                invocation.lines.append(event.message)
-                invocation.complete = invocation.complete or match.group(1) == "END"
-            if match.group(1) == "END":
-                current.pop(event.stream, None)
-        elif event.stream in current:
-            current[event.stream].lines.append(event.message)
-    return sorted(by_id.values(), key=lambda i: i.first_timestamp)
 
 
 def _matching(events: list[LogEvent], marker: str | None) -> list[Invocation]:
@@ -103,7 +70,7 @@ def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, 
         return FireResult(name, trigger.invocation, sent, [], False)
     with step(progress, f"{name}: waiting for the invocation's log lines", done=f"waited for {name}'s invocation") as current:
         try:
-            _, events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker)))
+            events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker))).seen
         except (ClientError, BotoCoreError) as exc:
             raise TrigError(f"reading the logs of {name}'s function failed: {exc}") from None
         invocations = _matching(events, sent.marker)

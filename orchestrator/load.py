@@ -1,4 +1,10 @@
-"""Load checks: fire N events per trigger, each with its own nonce, and account for every one of them."""
+"""Load checks: fire N events per trigger, each with its own nonce, and account for every one of them.
+
+An event not confirmed within the budget is not simply "missing": the function's log group says
+whether the function was invoked for it and logged nothing (the engine lost the function's output:
+MiniStack does so under load, see bench/s3_notification_loss.py), or was never invoked for it although
+events fired after it were delivered (the engine lost the event), or neither yet (still overdue).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from orchestrator.logwatch import read_log_events, wait_for_log_events
+from orchestrator.logwatch import group_invocations, read_log_events, watch
 from orchestrator.triggers.base import Target, Trigger, now_ms
 
 
@@ -24,10 +30,24 @@ class LoadResult:
     missing_examples: list[str] = field(default_factory=list)
     retried: int = 0
     unanswered: dict[str, int] = field(default_factory=dict)
+    # How the missing split up (triggers confirmed by their logs; 0 for those confirmed by answers):
+    unconfirmed: int = 0  # the function was invoked for them but their confirming line never came
+    lost: int = 0  # never invoked, though events fired after them were delivered: the engine lost them
+    overdue: int = 0  # never invoked, and nothing fired after them was delivered either
+    invocations: int | None = None  # invocations logged since firing; None when answers confirm
+    silent_invocations: int = 0  # of those, the ones that logged nothing of the function's own
+    waited: float = 0.0  # seconds spent waiting for confirmations (all of --timeout when some never came)
 
     @property
     def ok(self) -> bool:
         return self.missing == 0
+
+
+@dataclass(frozen=True)
+class MissingSplit:
+    unconfirmed: int
+    lost: int
+    overdue: int
 
 
 def make_nonces(count: int) -> list[str]:
@@ -49,6 +69,26 @@ def count_markers(messages: list[str], markers: dict[str, str]) -> Counter:
     return counts
 
 
+def split_missing(fired: list[str], counts: Counter, invocations: int, silent: int,
+                  per_invocation: int) -> MissingSplit:
+    """Divide the events fired (in firing order) that were never confirmed.
+
+    Unconfirmed: as many as the invocations that logged nothing of their own can have carried, and
+    no more than the invocations logged leave room for (an invocation carries at most per_invocation
+    events). Of the rest, lost: fired before some event that was confirmed; overdue: the others.
+    """
+    missing = [index for index, nonce in enumerate(fired) if counts[nonce] == 0]
+    if not missing:
+        return MissingSplit(0, 0, 0)
+    never_invoked_at_least = max(0, len(fired) - invocations * per_invocation)
+    unconfirmed = max(0, min(len(missing) - never_invoked_at_least, silent * per_invocation))
+    rest = len(missing) - unconfirmed
+    last_confirmed = max((index for index, nonce in enumerate(fired) if counts[nonce] > 0), default=-1)
+    overtaken = sum(1 for index in missing if index < last_confirmed)
+    lost = min(rest, overtaken)
+    return MissingSplit(unconfirmed, lost, rest - lost)
+
+
 def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, timeout: float) -> LoadResult:
     """Fire count events through trigger at the given concurrency and count confirmations and duplicates."""
     nonces = make_nonces(count)
@@ -57,6 +97,7 @@ def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, t
     answered = trigger.fire_load(target, nonces, concurrency, timeout)
     if answered is not None:
         counts = Counter({nonce: 1 for nonce in answered.confirmed})
+        split, invocations, silent, waited = MissingSplit(0, 0, 0), None, 0, round(time.monotonic() - started, 1)
     else:
         markers = {nonce: trigger.marker(target, nonce) for nonce in nonces}
         run_id = nonces[0].split("-")[0]
@@ -68,8 +109,12 @@ def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, t
         def all_seen(messages: list[str]) -> bool:
             return len(count_markers(messages, markers)) == len(nonces)
 
-        _, messages = wait_for_log_events(read, all_seen, timeout, first_wait=0.2, max_wait=2.0)
-        counts = count_markers(messages, markers)
+        watched = watch(read, all_seen, timeout, first_wait=0.2, max_wait=2.0)
+        counts, waited = count_markers(watched.seen, markers), watched.waited
+        # Every line since firing (the platform's START/END too) says which invocations logged nothing.
+        logged = [i for i in group_invocations(read_log_events(logs, target.log_group, since - 1000)) if i.complete]
+        invocations, silent = len(logged), sum(1 for i in logged if not i.output)
+        split = split_missing(nonces, counts, invocations, silent, trigger.events_per_invocation(target))
     missing = [n for n in nonces if counts[n] == 0]
     return LoadResult(
         trigger=trigger.name, invocation=trigger.invocation, fired=count,
@@ -78,4 +123,6 @@ def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, t
         seconds=round(time.monotonic() - started, 2), missing_examples=missing[:5],
         retried=answered.retried if answered is not None else 0,
         unanswered=dict(answered.unanswered) if answered is not None else {},
+        unconfirmed=split.unconfirmed, lost=split.lost, overdue=split.overdue,
+        invocations=invocations, silent_invocations=silent, waited=waited,
     )

@@ -29,6 +29,31 @@ def load_document(results: list[LoadResult]) -> dict:
             "results": [{**dataclasses.asdict(r), "ok": r.ok} for r in results]}
 
 
+def load_evidence(result: LoadResult) -> str:
+    """How long a load check waited, and what the log group held, in one line."""
+    text = f"waited {result.waited:.1f} s"
+    if result.invocations is not None:
+        text += (f"; {result.invocations} invocation(s) logged since firing, "
+                 f"{result.silent_invocations} of them without a line of the function's own")
+    return text
+
+
+def missing_split(result: LoadResult) -> str:
+    """The missing events, split by what the engine did with them."""
+    return (f"{result.unconfirmed} invoked but never confirmed (the engine lost the function's output), "
+            f"{result.lost} never invoked though later events were (the engine lost them), "
+            f"{result.overdue} not invoked within the budget")
+
+
+def row_evidence(row: Row) -> str:
+    """How long a property's experiment waited, and whether the engine lost log lines it relied on."""
+    text = f"waited {row.waited:.1f} s"
+    if row.unlogged:
+        text += (f"; {row.unlogged} invocation(s) counted from the probe's own records: "
+                 "the engine never logged their lines")
+    return text
+
+
 def semantics_document(rows: list[Row]) -> dict:
     """`trig check --semantics --json`: one row per property (the key `rows` as before, plus mode and ok)."""
     return {"mode": "semantics", "ok": not any(r.verdict == FAIL for r in rows),
@@ -56,7 +81,9 @@ def load_cases(results: list[LoadResult]) -> list[Case]:
     cases = []
     for r in results:
         summary = (f"fired {r.fired}, confirmed {r.confirmed}, missing {r.missing}, duplicated {r.duplicated}"
-                   + (f"; missing nonces, first ones: {', '.join(r.missing_examples)}" if r.missing_examples else ""))
+                   + (f"; missing nonces, first ones: {', '.join(r.missing_examples)}" if r.missing_examples else "")
+                   + (f"; of the missing: {missing_split(r)}" if r.missing and r.invocations is not None else "")
+                   + f"; {load_evidence(r)}")
         cases.append(Case(f"trig.load.{r.invocation}", r.trigger, r.seconds,
                           failure=None if r.ok else summary, text=summary))
     return cases
@@ -67,7 +94,7 @@ def semantics_cases(rows: list[Row]) -> list[Case]:
     return [Case(f"trig.semantics.{r.trigger}", r.property,
                  failure=f"expected {r.expected}; observed {r.observed}" if r.verdict == FAIL else None,
                  skipped=f"not modelled: {r.observed}" if r.verdict == NOT_MODELLED else None,
-                 text=f"expected: {r.expected}\nobserved: {r.observed}") for r in rows]
+                 text=f"expected: {r.expected}\nobserved: {r.observed}\n{row_evidence(r)}") for r in rows]
 
 
 def junit_xml(suite: str, cases: list[Case]) -> str:

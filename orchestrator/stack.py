@@ -50,6 +50,8 @@ class CheckResult:
     seconds: float
     detail: str
     seen: tuple[str, ...] = ()
+    waited: float = 0.0  # of seconds, those spent waiting for the confirmation (all of --timeout when none came)
+    released: int = 0  # invocations trig made to release output the engine held back
 
 
 def values_for(trigger: Trigger, sets: Mapping[str, str]) -> dict[str, object]:
@@ -372,7 +374,8 @@ def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: 
     seen = tuple(confirmation.seen)
     if not confirmation.confirmed:
         seen += tuple(trigger.diagnose(target))
-    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen)
+    return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen,
+                       confirmation.waited, confirmation.released)
 
 
 def refuse_vanished(settings: Settings, triggers: list[Trigger]) -> None:

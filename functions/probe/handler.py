@@ -11,7 +11,9 @@ path segment (S3), the record's data (Kinesis), the message (SNS), the event's
 Streams) or the message body (SQS).
 
 Attempts are counted in the bucket PROBE_STATE_BUCKET (one object per id), not in
-memory, because retries may reach another process.
+memory, because retries may reach another process. Every invocation is also recorded
+there, as `invocations/<nonce>/<request id>` holding the PROBE line's JSON: an engine may
+lose a function's output (MiniStack does under load), and the record still shows it ran.
 """
 
 import base64
@@ -66,10 +68,28 @@ def instructions(event):
     return [i for i in map(parse_instruction, texts) if i is not None]
 
 
-def _state_client():
-    import boto3  # present in every AWS Python runtime, and in the emulator's
+_clients = []
 
-    return boto3.client("s3", endpoint_url=os.environ.get("PROBE_ENDPOINT") or None)
+
+def _state_client():
+    if not _clients:
+        import boto3  # present in every AWS Python runtime, and in the emulator's
+
+        _clients.append(boto3.client("s3", endpoint_url=os.environ.get("PROBE_ENDPOINT") or None))
+    return _clients[0]
+
+
+def record_invocation(line):
+    """Keep the invocation's line in the state bucket, once per nonce; never fails the invocation."""
+    bucket = os.environ.get("PROBE_STATE_BUCKET", "")
+    if not bucket or not line["request_id"]:
+        return
+    body = json.dumps(line, sort_keys=True).encode()
+    for nonce in line["nonces"]:
+        try:
+            _state_client().put_object(Bucket=bucket, Key=f"invocations/{nonce}/{line['request_id']}", Body=body)
+        except Exception as exc:  # the log line is still written; a missing record only loses the second copy
+            print(f"PROBE-RECORD-FAILED {nonce}: {exc}", flush=True)
 
 
 def count_attempt(nonce, item_id):
@@ -109,6 +129,7 @@ def handler(event, context):
         "started_ms": started_ms,
         "finished_ms": int(time.time() * 1000),
     }
+    record_invocation(line)
     print("PROBE " + json.dumps(line, sort_keys=True), flush=True)
     if failing:
         raise ProbeFailure(f"probe failing on purpose for {', '.join(failing)}")

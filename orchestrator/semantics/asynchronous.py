@@ -6,10 +6,9 @@ import time
 
 from botocore.exceptions import ClientError
 
-from orchestrator.logwatch import wait_for_log_events
-from orchestrator.semantics.probe import read_probe_lines
+from orchestrator.semantics.probe import ProbeWatch
 from orchestrator.semantics.verdicts import (
-    Row, judge_async_always_raise, judge_async_fail_once, judge_async_returns_first, lines_for,
+    Row, judge_async_always_raise, judge_async_fail_once, judge_async_returns_first, lines_for, unlogged,
 )
 from orchestrator.triggers.base import Target, now_ms
 
@@ -55,14 +54,14 @@ def invoke_config_accepted(target: Target, retries: int) -> bool:
 def run_queued_experiments(target: Target, trigger: str, action: str, fire, queue_url: str, retries: int,
                            new_nonce, timeout: float, accepted: bool | None = None) -> list[Row]:
     """Slow, always-raising and fail-once events fired together through fire(instruction), then judged
-    from the probe's logs and the on-failure queue. action names the call fire makes (PutObject, Publish...).
+    from the probe's lines and records and the on-failure queue. action names the call fire makes (PutObject, Publish...).
 
     accepted (whether the engine reads the retry settings back) lets a row say `not modelled` when the
     engine took the settings but made no retry; None keeps the plain pass/fail rules.
     """
     destination = Destination(target, queue_url)
     slow, always, once = new_nonce(), new_nonce(), new_nonce()
-    start = now_ms()
+    probe = ProbeWatch(target, now_ms(), (slow, always, once))
 
     sent_ms = int(time.time() * 1000)
     fire(f"sleep-{SLEEP_MS}.{slow}.a")
@@ -75,35 +74,33 @@ def run_queued_experiments(target: Target, trigger: str, action: str, fire, queu
                 and any(line.ok for line in lines_for(lines, once)))
 
     # An engine that makes no retry never settles: then the whole timeout was the window for retries.
-    all_settled = wait_for_log_events(lambda: read_probe_lines(target, start), settled, timeout)[0]
-    wait_for_log_events(lambda: destination.holds(always), bool, timeout / 2 if all_settled else SETTLE_SECONDS)
+    all_settled = probe.until(settled, timeout).found
+    probe.until(bool, timeout / 2 if all_settled else SETTLE_SECONDS, read=lambda: destination.holds(always))
     # Anything still to come (one retry too many, a late destination message) shows within this.
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len(lines_for(lines, always)) > 1 + retries or len(lines_for(lines, once)) > 2,
-                        SETTLE_SECONDS)
-    lines = read_probe_lines(target, start)
+    probe.until(lambda lines: len(lines_for(lines, always)) > 1 + retries or len(lines_for(lines, once)) > 2,
+                SETTLE_SECONDS)
+    lines = probe.lines()
     destination.drain()
 
-    rows = []
+    def row(prop: str, expected: str, nonce: str, judged) -> Row:
+        return Row(trigger, "asynchronous", prop, expected, judged.observed, judged.verdict, nonce, judged.counts,
+                   probe.waited, unlogged(lines_for(lines, nonce)))
+
     slow_lines = lines_for(lines, slow)
     judged = judge_async_returns_first(sent_ms, returned_ms, slow_lines[0].finished_ms if slow_lines else None,
                                        action)
-    rows.append(Row(trigger, "asynchronous", "event is queued",
-                    f"{action} returns before a function sleeping {SLEEP_MS} ms finishes",
-                    judged.observed, judged.verdict, slow, judged.counts))
+    rows = [row("event is queued", f"{action} returns before a function sleeping {SLEEP_MS} ms finishes", slow, judged)]
 
     judged = judge_async_always_raise(len(lines_for(lines, always)), retries, destination.holds(always), accepted)
-    rows.append(Row(trigger, "asynchronous", "failure retried, then sent on",
+    rows.append(row("failure retried, then sent on",
                     f"an always-raising function is invoked 1 + maximum_retry_attempts = {1 + retries} times, "
-                    "then the event reaches the on-failure destination",
-                    judged.observed, judged.verdict, always, judged.counts))
+                    "then the event reaches the on-failure destination", always, judged))
 
     once_lines = lines_for(lines, once)
     judged = judge_async_fail_once(len(once_lines), bool(once_lines) and once_lines[-1].ok, destination.holds(once),
                                    accepted)
-    rows.append(Row(trigger, "asynchronous", "retry recovers",
-                    "a function failing once is invoked twice and nothing reaches the destination",
-                    judged.observed, judged.verdict, once, judged.counts))
+    rows.append(row("retry recovers", "a function failing once is invoked twice and nothing reaches the destination",
+                    once, judged))
     return rows
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 
-from orchestrator.logwatch import wait_for_log_events
 from orchestrator.semantics.asynchronous import Destination
-from orchestrator.semantics.probe import read_probe_lines
+from orchestrator.semantics.probe import ProbeWatch
 from orchestrator.semantics.verdicts import (
     Row, judge_batch_sizes, judge_exactly_once_in_order, judge_retry_until_success, judge_stream_retry_limit,
-    lines_for,
+    lines_for, unlogged,
 )
 from orchestrator.triggers.base import Target, now_ms
 
@@ -31,54 +30,55 @@ def _put(target: Target, stream: str, instructions: list[str]) -> list[str]:
     return [entry.get("SequenceNumber", "") for entry in answer["Records"]]
 
 
-def observed_batches(target: Target, send, ids: list[str], nonce: str, timeout: float) -> list[list[str]]:
+def observed_batches(target: Target, send, ids: list[str], nonce: str,
+                     timeout: float) -> tuple[list[list[str]], ProbeWatch]:
     """Send one answering record per id through send(instructions), wait until every id was processed
-    (then a moment longer, for a duplicate), and return the batches the probe logged, as lists of ids."""
-    start = now_ms()
+    (then a moment longer, for a duplicate), and return the batches the probe saw, as lists of ids,
+    with the watch that waited for them."""
+    probe = ProbeWatch(target, now_ms(), (nonce,))
     send([f"answer.{nonce}.{record}" for record in ids])
 
     def batches(lines) -> list[list[str]]:
         return [list(line.ids) for line in lines_for(lines, nonce) if line.ok]
 
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len({r for b in batches(lines) for r in b}) >= len(ids), timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: sum(map(len, batches(lines))) > len(ids), SETTLE_SECONDS)
-    return batches(read_probe_lines(target, start))
+    probe.until(lambda lines: len({r for b in batches(lines) for r in b}) >= len(ids), timeout)
+    probe.until(lambda lines: sum(map(len, batches(lines))) > len(ids), SETTLE_SECONDS)
+    return batches(probe.lines()), probe
 
 
-def invocations_until_success(target: Target, send, record: str, failures: int, nonce: str, timeout: float) -> list:
+def invocations_until_success(target: Target, send, record: str, failures: int, nonce: str,
+                              timeout: float) -> tuple[list, ProbeWatch]:
     """Send one record that fails `failures` times, wait for its success (then a moment longer, for an
-    invocation too many), and return the probe's lines for it."""
-    start = now_ms()
+    invocation too many), and return the probe's lines for it, with the watch that waited for them."""
+    probe = ProbeWatch(target, now_ms(), (nonce,))
     send([f"fail-{failures}.{nonce}.{record}"])
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: any(line.ok for line in lines_for(lines, nonce)), timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: len(lines_for(lines, nonce)) > failures + 1, SETTLE_SECONDS)
-    return lines_for(read_probe_lines(target, start), nonce)
+    probe.until(lambda lines: any(line.ok for line in lines_for(lines, nonce)), timeout)
+    probe.until(lambda lines: len(lines_for(lines, nonce)) > failures + 1, SETTLE_SECONDS)
+    return lines_for(probe.lines(), nonce), probe
 
 
 def _batch_rows(target: Target, stream: str, batch_size: int, nonce: str, timeout: float) -> list[Row]:
     ids = [f"r{index:02d}" for index in range(RECORDS)]
-    seen = observed_batches(target, lambda instructions: _put(target, stream, instructions), ids, nonce, timeout)
+    seen, probe = observed_batches(target, lambda instructions: _put(target, stream, instructions), ids, nonce,
+                                   timeout)
     size = judge_batch_sizes(seen, batch_size)
     once = judge_exactly_once_in_order(seen, ids)
+    missed = probe.unlogged(nonce)
     return [
         Row("kinesis", "stream", "batch size honoured",
             f"{RECORDS} records with batch_size = {batch_size} arrive in invocations of at most {batch_size} records",
-            size.observed, size.verdict, nonce, size.counts),
+            size.observed, size.verdict, nonce, size.counts, probe.waited, missed),
         Row("kinesis", "stream", "each record once, in order",
             f"all {RECORDS} records are processed exactly once, in the order they were put (one shard)",
-            once.observed, once.verdict, nonce, once.counts),
+            once.observed, once.verdict, nonce, once.counts, probe.waited, missed),
     ]
 
 
 def _retry_row(target: Target, stream: str, nonce: str, timeout: float) -> Row:
-    start = now_ms()
+    probe = ProbeWatch(target, now_ms(), (nonce,))
     _put(target, stream, [f"fail-{FAILURES}.{nonce}.head"])
     # The records behind go in once the head has failed, so they queue behind a failing batch.
-    wait_for_log_events(lambda: lines_for(read_probe_lines(target, start), nonce), bool, timeout)
+    probe.until(lambda lines: bool(lines_for(lines, nonce)), timeout)
     behind = ["next1", "next2"]
     _put(target, stream, [f"answer.{nonce}.{record}" for record in behind])
 
@@ -86,13 +86,13 @@ def _retry_row(target: Target, stream: str, nonce: str, timeout: float) -> Row:
         processed = {r for line in lines_for(lines, nonce) if line.ok for r in line.ids}
         return set(behind) <= processed
 
-    wait_for_log_events(lambda: read_probe_lines(target, start), done, timeout)
-    lines = lines_for(read_probe_lines(target, start), nonce)
+    probe.until(done, timeout)
+    lines = lines_for(probe.lines(), nonce)
     judged = judge_retry_until_success(lines, "head", FAILURES, behind)
     return Row("kinesis", "stream", "failing batch retried, order kept",
                f"a batch failing {FAILURES} times is retried until it succeeds ({FAILURES + 1} invocations); "
                "records behind it wait and follow in order",
-               judged.observed, judged.verdict, nonce, judged.counts)
+               judged.observed, judged.verdict, nonce, judged.counts, probe.waited, unlogged(lines))
 
 
 def _limit_row(target: Target, stream: str, values: dict, nonce: str, timeout: float) -> Row:
@@ -102,7 +102,7 @@ def _limit_row(target: Target, stream: str, values: dict, nonce: str, timeout: f
     accepted = (mapping.get("MaximumRetryAttempts") == retries
                 and bool(((mapping.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")))
     destination = Destination(target, kinesis["on_failure_queue_url"])
-    start = now_ms()
+    probe = ProbeWatch(target, now_ms(), (nonce,))
     [sequence] = _put(target, stream, [f"raise.{nonce}.stuck"])
 
     def in_destination() -> bool:
@@ -123,16 +123,15 @@ def _limit_row(target: Target, stream: str, values: dict, nonce: str, timeout: f
 
     # Either the engine gives up (enough invocations and the batch in the destination)
     # or it shows that it keeps going (one invocation more than allowed).
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: count(lines) > 1 + retries or (count(lines) == 1 + retries and in_destination()),
-                        timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start), lambda lines: count(lines) > 2 + retries,
-                        SETTLE_SECONDS)
-    judged = judge_stream_retry_limit(count(read_probe_lines(target, start)), retries, in_destination(), accepted)
+    probe.until(lambda lines: count(lines) > 1 + retries or (count(lines) == 1 + retries and in_destination()),
+                timeout)
+    probe.until(lambda lines: count(lines) > 2 + retries, SETTLE_SECONDS)
+    lines = lines_for(probe.lines(), nonce)
+    judged = judge_stream_retry_limit(len(lines), retries, in_destination(), accepted)
     return Row("kinesis", "stream", "retry limit and destination",
                f"with maximum_retry_attempts = {retries} and an on-failure destination, an always-failing batch "
                f"stops after {1 + retries} invocations and is described in the destination",
-               judged.observed, judged.verdict, nonce, judged.counts)
+               judged.observed, judged.verdict, nonce, judged.counts, probe.waited, unlogged(lines))
 
 
 def run_stream_experiments(target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:

@@ -30,6 +30,8 @@ class Row:
     verdict: str
     nonce: str = ""
     counts: dict[str, object] = field(default_factory=dict)
+    waited: float = 0.0  # seconds the experiment waited for its evidence (a whole budget when something never came)
+    unlogged: int = 0  # invocations counted from the probe's records because the engine never logged them
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Judgement:
 
 @dataclass(frozen=True)
 class ProbeLine:
-    """One invocation of the probe, from its `PROBE {json}` log line."""
+    """One invocation of the probe, from its `PROBE {json}` log line or the record it keeps of itself."""
 
     request_id: str
     nonces: tuple[str, ...]
@@ -50,10 +52,24 @@ class ProbeLine:
     outcome: str
     started_ms: int
     finished_ms: int
+    logged: bool = True  # False: known from the probe's record only; the engine never logged the line
 
     @property
     def ok(self) -> bool:
         return self.outcome == "ok"
+
+
+def parse_probe_json(text: str, logged: bool = True) -> ProbeLine | None:
+    """One invocation from the probe's JSON (a PROBE line without its prefix, or a record); None if malformed."""
+    try:
+        data = json.loads(text)
+        return ProbeLine(
+            request_id=str(data.get("request_id", "")), nonces=tuple(data["nonces"]), ids=tuple(data["ids"]),
+            attempts={str(k): int(v) for k, v in data.get("attempts", {}).items()}, outcome=str(data["outcome"]),
+            started_ms=int(data["started_ms"]), finished_ms=int(data["finished_ms"]), logged=logged,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def parse_probe_lines(events: Iterable[LogEvent]) -> list[ProbeLine]:
@@ -61,20 +77,28 @@ def parse_probe_lines(events: Iterable[LogEvent]) -> list[ProbeLine]:
     lines = []
     for event in events:
         text = event.message.strip()
-        if not text.startswith(PROBE_PREFIX):
-            continue
-        try:
-            data = json.loads(text[len(PROBE_PREFIX):])
-            lines.append(ProbeLine(
-                request_id=str(data.get("request_id", "")), nonces=tuple(data["nonces"]), ids=tuple(data["ids"]),
-                attempts={str(k): int(v) for k, v in data.get("attempts", {}).items()}, outcome=str(data["outcome"]),
-                started_ms=int(data["started_ms"]), finished_ms=int(data["finished_ms"]),
-            ))
-        except (ValueError, KeyError, TypeError):
-            continue
-    # A line may be read twice when log pages overlap; one request is one invocation.
-    unique = {(line.request_id or id(line)): line for line in lines}
+        if text.startswith(PROBE_PREFIX) and (line := parse_probe_json(text[len(PROBE_PREFIX):])) is not None:
+            lines.append(line)
+    return merge_probe_lines(lines, [])
+
+
+def merge_probe_lines(logged: Iterable[ProbeLine], recorded: Iterable[ProbeLine]) -> list[ProbeLine]:
+    """One line per invocation, in start order, whether logged, recorded or both (then it counts as logged).
+
+    A line may be read twice when log pages overlap, and most invocations are both logged and
+    recorded; one request is one invocation.
+    """
+    unique: dict[object, ProbeLine] = {}
+    for line in recorded:
+        unique[line.request_id or id(line)] = line
+    for line in logged:
+        unique[line.request_id or id(line)] = line
     return sorted(unique.values(), key=lambda line: (line.started_ms, line.finished_ms))
+
+
+def unlogged(lines: Iterable[ProbeLine]) -> int:
+    """How many invocations the engine never logged (the probe's record shows them)."""
+    return sum(1 for line in lines if not line.logged)
 
 
 def lines_for(lines: Iterable[ProbeLine], nonce: str) -> list[ProbeLine]:

@@ -60,21 +60,30 @@ class ApiTrigger(Trigger):
 
         def request(nonce: str) -> None:
             url = invoke_url(target, {"name": nonce})
-            wait = 0.1
-            while True:
-                status, body = http_get(url, signed_headers("GET", url, target.settings))
-                if (status, body) == (200, f"{greeting} {nonce}"):
-                    with lock:
-                        answers.confirmed.add(nonce)
-                    return
-                if status not in _RETRIED_STATUSES or time.monotonic() + wait > deadline:
-                    with lock:
-                        answers.unanswered[f"HTTP {status}" if status else "no connection"] += 1
-                    return
-                with lock:
-                    answers.retried += 1
-                time.sleep(wait)
-                wait = min(wait * 2, 2.0)
+            expected = (200, f"{greeting} {nonce}")
+            tries: list[tuple[int, str]] = []
+
+            def get() -> tuple[int, str]:
+                tries.append(http_get(url, signed_headers("GET", url, target.settings)))
+                return tries[-1]
+
+            def retried_by_a_client(answer: tuple[int, str]) -> bool:
+                return answer != expected and answer[0] in _RETRIED_STATUSES
+
+            retrying = Retrying(retry=retry_if_result(retried_by_a_client),
+                                stop=stop_after_delay(max(0.0, deadline - time.monotonic())),
+                                wait=wait_exponential(multiplier=0.1, min=0.1, max=2.0))
+            try:
+                retrying(get)
+            except RetryError:
+                pass
+            status, _ = tries[-1]
+            with lock:
+                answers.retried += len(tries) - 1
+                if tries[-1] == expected:
+                    answers.confirmed.add(nonce)
+                else:
+                    answers.unanswered[f"HTTP {status}" if status else "no connection"] += 1
 
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(request, nonces))
@@ -88,6 +97,7 @@ class ApiTrigger(Trigger):
         expected = f"{self.deployed_greeting(target)} {nonce}"
         url = invoke_url(target, {"name": nonce})
         answers: list[str] = []
+        started = time.monotonic()
 
         def get() -> bool:
             status, body = http_get(url, signed_headers("GET", url, target.settings))
@@ -99,8 +109,10 @@ class ApiTrigger(Trigger):
         try:
             retrying(get)
         except RetryError:
-            return Confirmation(False, f"expected HTTP 200 {expected!r}, last answer {answers[-1]}", answers[-3:])
-        return Confirmation(True, f"HTTP 200 {expected!r}", answers[-1:])
+            waited = round(time.monotonic() - started, 1)
+            return Confirmation(False, f"expected HTTP 200 {expected!r}, last answer {answers[-1]} (waited {waited:.1f} s)",
+                                answers[-3:], waited)
+        return Confirmation(True, f"HTTP 200 {expected!r}", answers[-1:], round(time.monotonic() - started, 1))
 
     def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """GET the API's resource with the user's query; the answer is the function's."""

@@ -80,28 +80,27 @@ def _batch_row(target: Target, batch_size: int, nonce: str, timeout: float):
     from orchestrator.semantics.verdicts import Row, judge_batch_sizes
 
     ids = [f"r{index:02d}" for index in range(RECORDS)]
-    judged = judge_batch_sizes(observed_batches(target, lambda texts: _put(target, texts), ids, nonce, timeout),
-                               batch_size)
+    seen, probe = observed_batches(target, lambda texts: _put(target, texts), ids, nonce, timeout)
+    judged = judge_batch_sizes(seen, batch_size)
     return Row("dynamodb", "stream", "batch size honoured",
                f"{RECORDS} items put with batch_size = {batch_size} arrive in invocations of at most {batch_size} records",
-               judged.observed, judged.verdict, nonce, judged.counts)
+               judged.observed, judged.verdict, nonce, judged.counts, probe.waited, probe.unlogged(nonce))
 
 
 def _retry_row(target: Target, nonce: str, timeout: float):
     from orchestrator.semantics.stream import invocations_until_success
     from orchestrator.semantics.verdicts import Row, judge_retry_until_success
 
-    lines = invocations_until_success(target, lambda texts: _put(target, texts), "head", FAILURES, nonce, timeout)
+    lines, probe = invocations_until_success(target, lambda texts: _put(target, texts), "head", FAILURES, nonce, timeout)
     judged = judge_retry_until_success(lines, "head", FAILURES, [])
     return Row("dynamodb", "stream", "failing batch retried",
                f"a batch failing {FAILURES} times is retried until it succeeds ({FAILURES + 1} invocations)",
-               judged.observed, judged.verdict, nonce, judged.counts)
+               judged.observed, judged.verdict, nonce, judged.counts, probe.waited, probe.unlogged(nonce))
 
 
 def _limit_row(target: Target, retries: int, nonce: str, timeout: float):
-    from orchestrator.logwatch import wait_for_log_events
     from orchestrator.semantics.asynchronous import Destination
-    from orchestrator.semantics.probe import read_probe_lines
+    from orchestrator.semantics.probe import ProbeWatch
     from orchestrator.semantics.verdicts import Row, judge_stream_retry_limit, lines_for
 
     outputs = target.outputs["dynamodb"]
@@ -109,7 +108,7 @@ def _limit_row(target: Target, retries: int, nonce: str, timeout: float):
     accepted = (mapping.get("MaximumRetryAttempts") == retries
                 and bool(((mapping.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")))
     destination = Destination(target, outputs["on_failure_queue_url"])
-    start = now_ms()
+    probe = ProbeWatch(target, now_ms(), (nonce,))
     _put(target, [f"raise.{nonce}.stuck"])
 
     def in_destination() -> bool:
@@ -120,13 +119,11 @@ def _limit_row(target: Target, retries: int, nonce: str, timeout: float):
     def count(lines) -> int:
         return len(lines_for(lines, nonce))
 
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: count(lines) > 1 + retries or (count(lines) == 1 + retries and in_destination()),
-                        timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start), lambda lines: count(lines) > 2 + retries,
-                        SETTLE_SECONDS)
-    judged = judge_stream_retry_limit(count(read_probe_lines(target, start)), retries, in_destination(), accepted)
+    probe.until(lambda lines: count(lines) > 1 + retries or (count(lines) == 1 + retries and in_destination()),
+                timeout)
+    probe.until(lambda lines: count(lines) > 2 + retries, SETTLE_SECONDS)
+    judged = judge_stream_retry_limit(count(probe.lines()), retries, in_destination(), accepted)
     return Row("dynamodb", "stream", "retry limit and destination",
                f"with maximum_retry_attempts = {retries} and an on-failure destination, an always-failing batch "
                f"stops after {1 + retries} invocations and is described in the destination",
-               judged.observed, judged.verdict, nonce, judged.counts)
+               judged.observed, judged.verdict, nonce, judged.counts, probe.waited, probe.unlogged(nonce))

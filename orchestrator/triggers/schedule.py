@@ -6,7 +6,9 @@ import json
 import re
 
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, last_lines, now_ms, wait_for_lines
+from orchestrator.triggers.base import (
+    Confirmation, HeldOutput, Target, Trigger, last_lines, now_ms, silent_note, wait_for_lines,
+)
 
 DETAIL_TYPE = "trig check"
 SCHEDULED = "Scheduled Event"
@@ -69,24 +71,31 @@ class ScheduleTrigger(Trigger):
         answer = target.client("events").put_events(Entries=[entry(target, {"nonce": nonce})])
         if answer.get("FailedEntryCount"):
             return Confirmation(False, f"PutEvents refused the event: {answer['Entries']}")
-        found, events = wait_for_lines(target, started, timeout, lambda evs: any(e.message.endswith(expected) for e in evs))
-        if not found:
-            return Confirmation(False, f"no {expected!r} line in {target.log_group}", last_lines(events))
-        detail = f"{expected!r} in {target.log_group}"
+        held = HeldOutput(target)
+        watched = wait_for_lines(target, started, timeout, lambda evs: any(e.message.endswith(expected) for e in evs),
+                                 held)
+        if not watched.found:
+            return Confirmation(False, f"no {expected!r} line in {target.log_group}{silent_note(watched.seen)}"
+                                       f"{held.note(False)} (waited {watched.waited:.1f} s)",
+                                last_lines(watched.seen), watched.waited, held.released)
+        detail = f"{expected!r} in {target.log_group}{held.note(True)}"
         expression = target.outputs["schedule"]["schedule_expression"]
         period = rate_seconds(expression)
         if period is None or timeout < period + SCHEDULE_SLACK_SECONDS:
             return Confirmation(True, f"{detail}; {expression} not awaited (needs --timeout {(period or 0) + SCHEDULE_SLACK_SECONDS})"
-                                if period else f"{detail}; {expression} not awaited")
+                                if period else f"{detail}; {expression} not awaited", waited=watched.waited,
+                                released=held.released)
         # A firing within the last period counts: the rule may have fired just before the check.
         window_start = started - period * 1000
         remaining = timeout - (now_ms() - started) / 1000
-        fired, events = wait_for_lines(target, window_start + 1000, remaining,
-                                       lambda evs: any(e.message.endswith(SCHEDULED + " from aws.events") for e in evs))
-        if fired:
-            return Confirmation(True, f"{detail}; scheduled firing ({expression}) logged too")
-        return Confirmation(False, f"{detail}, but no scheduled firing ({expression}) within {timeout:.0f} s",
-                            last_lines(events))
+        scheduled = wait_for_lines(target, window_start + 1000, remaining,
+                                   lambda evs: any(e.message.endswith(SCHEDULED + " from aws.events") for e in evs))
+        waited = round(watched.waited + scheduled.waited, 1)
+        if scheduled.found:
+            return Confirmation(True, f"{detail}; scheduled firing ({expression}) logged too", waited=waited,
+                                released=held.released)
+        return Confirmation(False, f"{detail}, but no scheduled firing ({expression}) within {timeout:.0f} s "
+                                   f"(waited {waited:.1f} s)", last_lines(scheduled.seen), waited, held.released)
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         return {"rule": "trig-probe-rule", "schedule_expression": "rate(1 hour)", "event_source": "trig.probe",

@@ -76,28 +76,28 @@ def _batch_row(target: Target, batch_size: int, nonce: str, timeout: float):
     from orchestrator.semantics.verdicts import Row, judge_batch_sizes
 
     ids = [f"m{index:02d}" for index in range(MESSAGES)]
-    judged = judge_batch_sizes(observed_batches(target, lambda texts: _send(target, texts), ids, nonce, timeout),
-                               batch_size)
+    seen, probe = observed_batches(target, lambda texts: _send(target, texts), ids, nonce, timeout)
+    judged = judge_batch_sizes(seen, batch_size)
     return Row("sqs", "poll", "batch size honoured",
                f"{MESSAGES} messages with batch_size = {batch_size} arrive in invocations of at most {batch_size} messages",
-               judged.observed, judged.verdict, nonce, judged.counts)
+               judged.observed, judged.verdict, nonce, judged.counts, probe.waited, probe.unlogged(nonce))
 
 
 def _retry_row(target: Target, nonce: str, timeout: float):
     from orchestrator.semantics.stream import invocations_until_success
     from orchestrator.semantics.verdicts import Row, judge_retry_until_success
 
-    lines = invocations_until_success(target, lambda texts: _send(target, texts), "m", 1, nonce, timeout)
+    lines, probe = invocations_until_success(target, lambda texts: _send(target, texts), "m", 1, nonce, timeout)
     judged = judge_retry_until_success(lines, "m", 1, [])
     return Row("sqs", "poll", "failing batch retried",
                "a message whose batch fails once is received again after the visibility timeout and succeeds "
-               "(2 invocations)", judged.observed, judged.verdict, nonce, judged.counts)
+               "(2 invocations)", judged.observed, judged.verdict, nonce, judged.counts, probe.waited,
+               probe.unlogged(nonce))
 
 
 def _redrive_row(target: Target, max_receive_count: int, nonce: str, timeout: float):
-    from orchestrator.logwatch import wait_for_log_events
     from orchestrator.semantics.asynchronous import Destination
-    from orchestrator.semantics.probe import read_probe_lines
+    from orchestrator.semantics.probe import ProbeWatch
     from orchestrator.semantics.verdicts import Row, judge_redrive, lines_for
 
     outputs = target.outputs["sqs"]
@@ -109,19 +109,17 @@ def _redrive_row(target: Target, max_receive_count: int, nonce: str, timeout: fl
     except (ValueError, TypeError):
         accepted = False
     dead_letters = Destination(target, outputs["dead_letter_queue_url"])
-    start = now_ms()
+    probe = ProbeWatch(target, now_ms(), (nonce,))
     _send(target, [f"raise.{nonce}.dead"])
 
     def count(lines) -> int:
         return len(lines_for(lines, nonce))
 
-    wait_for_log_events(lambda: read_probe_lines(target, start),
-                        lambda lines: count(lines) > max_receive_count
-                        or (count(lines) == max_receive_count and dead_letters.holds(nonce)), timeout)
-    wait_for_log_events(lambda: read_probe_lines(target, start), lambda lines: count(lines) > max_receive_count,
-                        SETTLE_SECONDS)
-    judged = judge_redrive(count(read_probe_lines(target, start)), max_receive_count, dead_letters.holds(nonce),
-                           accepted)
+    probe.until(lambda lines: count(lines) > max_receive_count
+                or (count(lines) == max_receive_count and dead_letters.holds(nonce)), timeout)
+    probe.until(lambda lines: count(lines) > max_receive_count, SETTLE_SECONDS)
+    judged = judge_redrive(count(probe.lines()), max_receive_count, dead_letters.holds(nonce), accepted)
     return Row("sqs", "poll", "redrive to the dead-letter queue",
                f"a message whose batch always fails is received maxReceiveCount = {max_receive_count} times, "
-               "then moved to the dead-letter queue", judged.observed, judged.verdict, nonce, judged.counts)
+               "then moved to the dead-letter queue", judged.observed, judged.verdict, nonce, judged.counts,
+               probe.waited, probe.unlogged(nonce))

@@ -40,4 +40,9 @@ def test_missing_events_are_reported_and_fail_the_run(make_trig):
     result = trig.run("check", "s3", "--count", "5", "--timeout", "3", expect=1)
     assert load_rows(result.stdout)["s3"] == (5, 0, 5, 0)
     assert "missing nonces, first ones:" in result.stdout
+    # No invocation at all: nothing the engine lost output of, nothing overtaken by a later event.
+    assert "0 invocation(s) logged since firing" in result.stdout, result.stdout
+    assert ("of the missing: 0 invoked but never confirmed (the engine lost the function's output), "
+            "0 never invoked though later events were (the engine lost them), 5 not invoked within the budget"
+            in result.stdout), result.stdout
     trig.run("destroy", "s3")

@@ -11,7 +11,8 @@ from orchestrator.semantics.probe import probe_specs, probe_values
 from orchestrator.semantics.verdicts import (
     FAIL, NOT_MODELLED, PASS, ProbeLine, judge_async_always_raise, judge_async_fail_once, judge_async_returns_first,
     judge_batch_sizes, judge_exactly_once_in_order, judge_retry_until_success, judge_stream_retry_limit,
-    judge_redrive, judge_sync_answer, judge_sync_raise, lines_for, parse_probe_lines,
+    judge_redrive, judge_sync_answer, judge_sync_raise, lines_for, merge_probe_lines, parse_probe_json,
+    parse_probe_lines, unlogged,
 )
 from orchestrator.settings import Settings
 from tests.conftest import PROJECT_DIR
@@ -34,6 +35,17 @@ def test_probe_lines_are_parsed_deduplicated_and_ordered_by_start():
     lines = parse_probe_lines(events)
     assert [line.request_id for line in lines] == ["c", "a", "b"]
     assert [line.ids for line in lines_for(lines, "n1")] == [("r0",), ("r1",)]
+
+
+def test_records_fill_in_the_invocations_the_engine_never_logged():
+    logged = parse_probe_lines([probe_event("a", ["r0"], started=10), probe_event("b", ["r1"], started=20)])
+    record = json.loads(probe_event("c", ["r2"], outcome="raise", started=15).message[len("PROBE "):])
+    recorded = [parse_probe_json(json.dumps(record), logged=False),
+                parse_probe_json(probe_event("b", ["r1"], started=20).message[len("PROBE "):], logged=False)]
+    lines = merge_probe_lines(logged, recorded)
+    assert [(line.request_id, line.logged) for line in lines] == [("a", True), ("c", False), ("b", True)]
+    assert unlogged(lines) == 1 and unlogged(logged) == 0
+    assert parse_probe_json("{not json") is None and parse_probe_json('{"nonces": []}') is None
 
 
 def test_sync_answer_needs_200_the_function_answer_and_one_invocation():
@@ -190,3 +202,43 @@ def test_probe_answers_and_raises_as_told(capsys):
         probe.handler({"Records": [{"kinesis": {"data": "cmFpc2Uubi5y"}}]}, None)  # raise.n.r
     lines = [json.loads(text[len("PROBE "):]) for text in capsys.readouterr().out.splitlines()]
     assert [(entry["ids"], entry["outcome"]) for entry in lines] == [(["a"], "ok"), (["r"], "raise")]
+
+
+class FakeStateBucket:
+    """Stands in for the probe's boto3 S3 client: keeps what is put, or fails every put."""
+
+    def __init__(self, fail: bool = False):
+        self.objects: dict[str, bytes] = {}
+        self.fail = fail
+
+    def put_object(self, Bucket, Key, Body):  # noqa: N803 (boto3's names)
+        if self.fail:
+            raise ConnectionError("emulator busy")
+        self.objects[f"{Bucket}/{Key}"] = Body
+
+
+class Context:
+    aws_request_id = "req-1"
+
+
+def test_probe_records_each_invocation_before_it_logs_or_raises(monkeypatch, capsys):
+    probe = load_probe()
+    bucket = FakeStateBucket()
+    monkeypatch.setenv("PROBE_STATE_BUCKET", "state")
+    monkeypatch.setattr(probe, "_clients", [bucket])
+    probe.handler({"Records": [{"kinesis": {"data": "YW5zd2VyLm4ucjAx"}}]}, Context())  # answer.n.r01
+    with pytest.raises(probe.ProbeFailure):
+        probe.handler({"Records": [{"kinesis": {"data": "cmFpc2UubS5y"}}]}, Context())  # raise.m.r
+    logged = [text[len("PROBE "):] for text in capsys.readouterr().out.splitlines()]
+    assert bucket.objects == {"state/invocations/n/req-1": logged[0].encode(),
+                              "state/invocations/m/req-1": logged[1].encode()}
+
+
+def test_a_probe_that_cannot_record_still_answers_and_logs(monkeypatch, capsys):
+    probe = load_probe()
+    monkeypatch.setenv("PROBE_STATE_BUCKET", "state")
+    monkeypatch.setattr(probe, "_clients", [FakeStateBucket(fail=True)])
+    answer = probe.handler({"httpMethod": "GET", "queryStringParameters": {"probe": "answer.n.a"}}, Context())
+    assert answer["statusCode"] == 200
+    out = capsys.readouterr().out
+    assert "PROBE-RECORD-FAILED n: emulator busy" in out and '"outcome": "ok"' in out

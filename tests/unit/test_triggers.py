@@ -3,6 +3,7 @@ import pytest
 from orchestrator.errors import UsageError
 from orchestrator.stack import check_set_names, values_for
 from orchestrator.triggers import REGISTRY, select_triggers
+from orchestrator.triggers.base import SyncAnswers, Trigger, UserEvent
 
 
 def test_all_selects_every_trigger_in_registry_order():
@@ -79,3 +80,32 @@ def test_every_trigger_type_sends_a_user_event_with_a_timeout():
 
     for trigger in REGISTRY.values():
         assert "timeout" in inspect.signature(trigger.send_event).parameters, trigger.name
+
+
+class Recorded(Trigger):
+    """A trigger type without its own `trig fire` options, answering as told."""
+
+    name, invocation, description, defaults = "recorded", "asynchronous", "", {}
+
+    def __init__(self, answer):
+        self.answer, self.calls = answer, []
+
+    def fire_load(self, target, nonces, concurrency, timeout):
+        self.calls.append((nonces, concurrency, timeout))
+        return self.answer(nonces) if self.answer else None
+
+    def marker(self, target, nonce):
+        return f"Data = {nonce}"
+
+    def fire_and_confirm(self, target, nonce, timeout):
+        raise AssertionError("not used")
+
+
+def test_fire_without_options_sends_the_check_event_and_reads_its_answer_or_its_marker():
+    queued = Recorded(None)
+    sent = queued.send_event(None, UserEvent(), 12.0)
+    assert sent.marker == f"Data = {sent.receipt['nonce']}" and queued.calls[0][1:] == (1, 12.0)
+    answered = Recorded(lambda nonces: SyncAnswers(confirmed=set(nonces)))
+    assert answered.send_event(None, UserEvent(), 12.0).status == 200
+    refused = Recorded(lambda nonces: SyncAnswers(confirmed=set()))
+    assert refused.send_event(None, UserEvent(), 12.0).status is None

@@ -1,7 +1,8 @@
 # The semantics probe (`trig check --semantics`) counts its attempts in this
-# bucket, so that a count survives between invocations; unset for the seed triggers.
+# bucket, so that a count survives between invocations, and records every
+# invocation there as well as in its log lines; unset for the seed triggers.
 variable "probe_state_bucket" {
-  description = "Bucket where the probe function keeps per-event attempt counters (empty: no bucket, as for the seed triggers)."
+  description = "Bucket where the probe function keeps per-event attempt counters and a record of each invocation (empty: no bucket, as for the seed triggers)."
   type        = string
   default     = ""
 
@@ -37,6 +38,6 @@ resource "aws_iam_role_policy" "probe_state" {
 }
 
 output "probe_state_bucket" {
-  description = "Bucket of the probe's attempt counters (null without a probe)."
+  description = "Bucket of the probe's attempt counters and invocation records (null without a probe)."
   value       = one(aws_s3_bucket.probe_state[*].id)
 }

@@ -1,0 +1,147 @@
+"""Waiting for evidence and accounting for what never came: pure rules, fed by hand-made observations."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from orchestrator import reports
+from orchestrator.load import LoadResult, MissingSplit, split_missing
+from orchestrator.logwatch import LogEvent, group_invocations, watch
+from orchestrator.semantics.verdicts import PASS, Row
+from orchestrator.triggers.base import RELEASES, HeldOutput, should_release, silent_note
+from orchestrator.triggers.s3 import BANNER, logged_object
+
+FIRED = [f"n{i:02d}" for i in range(10)]
+
+
+def confirmed_but(*missing: int) -> Counter:
+    return Counter({nonce: 1 for i, nonce in enumerate(FIRED) if i not in missing})
+
+
+def test_nothing_missing_splits_into_nothing():
+    assert split_missing(FIRED, confirmed_but(), 10, 0, 1) == MissingSplit(0, 0, 0)
+
+
+def test_invocations_that_logged_nothing_account_for_the_missing():
+    # Every event invoked the function (10 invocations); two logged nothing: the engine lost their output.
+    assert split_missing(FIRED, confirmed_but(3, 7), 10, 2, 1) == MissingSplit(2, 0, 0)
+
+
+def test_events_never_invoked_while_later_ones_were_are_lost_by_the_engine():
+    assert split_missing(FIRED, confirmed_but(3, 7), 8, 0, 1) == MissingSplit(0, 2, 0)
+
+
+def test_events_at_the_end_with_nothing_delivered_after_them_are_overdue_not_lost():
+    assert split_missing(FIRED, confirmed_but(8, 9), 8, 0, 1) == MissingSplit(0, 0, 2)
+
+
+def test_silent_invocations_cannot_cover_events_no_invocation_was_left_for():
+    # 8 invocations for 10 one-event invocations: at least 2 events were never invoked, whatever logged nothing.
+    assert split_missing(FIRED, confirmed_but(2, 5, 8, 9), 8, 4, 1) == MissingSplit(2, 2, 0)
+
+
+def test_a_silent_batch_can_carry_many_events():
+    assert split_missing(FIRED, confirmed_but(6, 7, 8, 9), 2, 1, 5) == MissingSplit(4, 0, 0)
+
+
+def test_watch_returns_as_soon_as_the_evidence_shows():
+    reads = iter([[], [], ["line"]])
+    watched = watch(lambda: next(reads), bool, budget=5, first_wait=0.01, max_wait=0.01)
+    assert (watched.found, watched.seen) == (True, ["line"])
+    assert watched.waited < 1
+
+
+def test_watch_concludes_absent_only_from_a_read_made_after_the_whole_budget():
+    started = time.monotonic()
+    reads: list[float] = []
+
+    def read() -> list:
+        reads.append(time.monotonic() - started)
+        return []
+
+    watched = watch(read, bool, budget=0.3, first_wait=0.05, max_wait=0.05)
+    assert not watched.found and watched.waited >= 0.3
+    assert len(reads) > 2 and reads[-1] >= 0.3
+
+
+def block(request_id: str, stream: str, at: int, *output: str) -> list[LogEvent]:
+    lines = [f"START RequestId: {request_id} Version: $LATEST", *output, f"END RequestId: {request_id}",
+             f"REPORT RequestId: {request_id}\tDuration: 1 ms"]
+    return [LogEvent(at, line, stream) for line in lines]
+
+
+def test_an_invocation_that_logged_nothing_of_its_own_is_named():
+    events = block("a", "s1", 1, "S3 trigger Lambda") + block("b", "s2", 2)
+    assert [i.output for i in group_invocations(events)] == [["S3 trigger Lambda"], []]
+    note = silent_note(events)
+    assert "invoked 1 time(s) without logging anything" in note and "RequestId b" in note
+    assert silent_note(block("a", "s1", 1, "hello")) == ""
+
+
+class FakeLambda:
+    def __init__(self):
+        self.invoked: list[tuple[str, bytes]] = []
+
+    def invoke(self, FunctionName, Payload):  # noqa: N803 (boto3's names)
+        self.invoked.append((FunctionName, Payload))
+
+
+class FakeTarget:
+    function_name = "s3-trigger-test"
+
+    def __init__(self):
+        self.lam = FakeLambda()
+
+    def client(self, service):
+        assert service == "lambda"
+        return self.lam
+
+
+def test_output_held_back_is_asked_for_once_per_silent_invocation_and_never_more_than_the_limit():
+    silent = block("a", "s1", 1)
+    assert should_release(silent, 0) and not should_release(silent, 1)
+    assert not should_release(block("a", "s1", 1, "S3 trigger Lambda"), 0)
+    many = [event for i in range(RELEASES + 2) for event in block(f"r{i}", f"s{i}", i)]
+    assert should_release(many, RELEASES - 1) and not should_release(many, RELEASES)
+
+    target = FakeTarget()
+    held = HeldOutput(target)  # type: ignore[arg-type]
+    assert held.note(True) == ""
+    held.release_if_silent(silent)
+    held.release_if_silent(silent)  # the same silent invocation asks once
+    assert target.lam.invoked == [("s3-trigger-test", b"{}")] and held.released == 1
+    assert "logged only once trig invoked the function 1 more time(s)" in held.note(True)
+    assert "to release it, in vain" in held.note(False)
+
+
+def test_an_s3_object_is_confirmed_when_its_lines_were_logged_with_different_invocations():
+    # Read late by the engine, the key line came out with the worker's next invocation.
+    late = block("a", "s1", 1, BANNER) + block("b", "s2", 5, "bucket = b key = k1.txt", BANNER)
+    assert logged_object(late, "k1.txt")
+    assert not logged_object(block("a", "s1", 1, BANNER), "k1.txt")
+    assert not logged_object(block("a", "s1", 5, "bucket = b key = k1.txt") + block("b", "s2", 9, BANNER), "k1.txt")
+
+
+def test_load_results_say_how_long_they_waited_and_how_the_missing_split():
+    result = LoadResult("s3", "asynchronous", 50, 46, 4, 0, 31.2, ["x"], unconfirmed=3, lost=1, overdue=0,
+                        invocations=49, silent_invocations=3, waited=30.1)
+    assert reports.load_evidence(result) == ("waited 30.1 s; 49 invocation(s) logged since firing, "
+                                             "3 of them without a line of the function's own")
+    assert reports.missing_split(result).startswith("3 invoked but never confirmed (the engine lost the function's output), "
+                                                    "1 never invoked though later events were")
+    document = reports.load_document([result])["results"][0]
+    assert (document["unconfirmed"], document["lost"], document["overdue"], document["waited"]) == (3, 1, 0, 30.1)
+    case = reports.load_cases([result])[0]
+    assert "of the missing: 3 invoked but never confirmed" in case.failure and "waited 30.1 s" in case.failure
+    answered = LoadResult("api", "synchronous", 5, 5, 0, 0, 1.0, waited=0.9)
+    assert reports.load_evidence(answered) == "waited 0.9 s"
+
+
+def test_semantics_rows_carry_their_wait_and_what_the_engine_never_logged():
+    row = Row("s3", "asynchronous", "retry recovers", "e", "o", PASS, "n", {}, waited=4.2, unlogged=1)
+    assert reports.row_evidence(row) == ("waited 4.2 s; 1 invocation(s) counted from the probe's own records: "
+                                         "the engine never logged their lines")
+    assert reports.row_evidence(Row("s3", "asynchronous", "p", "e", "o", PASS)) == "waited 0.0 s"
+    document = reports.semantics_document([row])["rows"][0]
+    assert (document["waited"], document["unlogged"]) == (4.2, 1)
