@@ -92,12 +92,12 @@ class Bench:
         """tfvars as a user would have written them by hand: rendered by trig, outside the timing."""
         home, _ = self.fresh()
         from orchestrator.settings import resolve_settings
-        from orchestrator.stack import write_tfvars
+        from orchestrator.deploy import trigger_tfvars
         from orchestrator.triggers import REGISTRY
 
         os.environ.update(TRIG_HOME=str(home), TRIG_ACCOUNT=account, TRIG_ENDPOINT=self.endpoint)
         settings = resolve_settings()
-        files = {name: write_tfvars(settings, REGISTRY[name], {"bucket": f"bench-base-{account}"}) for name in TRIGGERS}
+        files = {name: trigger_tfvars(settings, REGISTRY[name], {"bucket": f"bench-base-{account}"}) for name in TRIGGERS}
         return home, files
 
     def aws_cli(self, account: str, *args: str) -> str:

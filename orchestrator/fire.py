@@ -17,9 +17,11 @@ from orchestrator.errors import TrigError, UsageError
 from orchestrator.logwatch import Invocation, LogEvent, group_invocations
 from orchestrator.progress import Progress, step
 from orchestrator.settings import Settings
-from orchestrator.tail import applied_target
+from orchestrator.checking import applied_target
 from orchestrator.triggers import REGISTRY
-from orchestrator.triggers.base import Sent, UserEvent, now_ms, wait_for_lines
+from orchestrator.applied import now_ms
+from orchestrator.confirmation import wait_for_lines
+from orchestrator.triggers.base import Sent, UserEvent
 
 __all__ = ["FireResult", "Invocation", "fire_event", "group_invocations", "read_event_body"]
 

@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from orchestrator.logwatch import group_invocations, read_log_events, watch
-from orchestrator.triggers.base import Target, Trigger, now_ms
+from orchestrator.applied import Target, now_ms
+from orchestrator.triggers.base import Trigger
 
 
 @dataclass(frozen=True)

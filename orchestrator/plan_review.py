@@ -11,7 +11,8 @@ from orchestrator.errors import TrigError, UsageError
 from orchestrator.plan_summary import RENDERERS, TriggerPlan, detailed_exit_code, summarize_plan  # noqa: F401 (for the CLI)
 from orchestrator.progress import step
 from orchestrator.settings import Settings
-from orchestrator.stack import for_each_trigger, prepare_triggers
+from orchestrator.deploy import prepare_triggers
+from orchestrator.parallel import in_parallel
 from orchestrator.triggers.base import Trigger
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
             current.outcome = "changes" if changes else "no changes"
         return summarize_plan(trigger.name, terraform.show_plan(trigger.name, saved))
 
-    return for_each_trigger(triggers, plan_one)
+    return in_parallel(triggers, plan_one)
 
 
 def render_plans(plans: list[TriggerPlan], output_format: str) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from orchestrator.errors import UsageError
 from orchestrator.load import LoadResult
-from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, Row
-from orchestrator.stack import CheckResult
+from orchestrator.experiments.verdicts import FAIL, NOT_MODELLED, Row
+from orchestrator.checking import CheckResult
 
 
 def check_document(results: list[CheckResult]) -> dict:

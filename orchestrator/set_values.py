@@ -163,18 +163,12 @@ class Settable:
     defaults: Mapping[str, object]
 
 
-def check_config_sets(settings: Settings) -> None:
-    """Refuse a config file's set name that no trigger has, or a value its rule refuses, naming file and line."""
+def check_config_sets(settings: Settings, every: Iterable[Named]) -> None:
+    """Refuse a config file's set name that none of every (each type's seed and probe settings) has, or a value
+    its rule refuses, naming file and line."""
     if not settings.default_sets:
         return
-    # Imported here: the probe specs import the stack, which imports this module.
-    from orchestrator.semantics.probe import probe_specs
-    from orchestrator.triggers import REGISTRY
-
-    merged: dict[str, dict[str, object]] = {name: dict(t.defaults) for name, t in REGISTRY.items()}
-    for spec in probe_specs(settings).values():
-        merged.setdefault(spec.name, {}).update(spec.defaults)
-    every = [Settable(name, defaults) for name, defaults in merged.items()]
+    every = list(every)
 
     def subject(name: str, value: str | None) -> str:
         where = config_where(settings.config_file, ("set", name))
@@ -183,8 +177,31 @@ def check_config_sets(settings: Settings) -> None:
     check_sets(every, settings.default_sets, every, subject)
 
 
-def checked_settings(**flags) -> Settings:
-    """resolve_settings, with the config file's set table checked as the command line's --set is."""
+def checked_settings(every: Callable[[Settings], Iterable[Named]], **flags) -> Settings:
+    """resolve_settings, with the config file's set table checked as the command line's --set is against
+    every(settings), the settings each trigger type has."""
     settings = resolve_settings(**flags)
-    check_config_sets(settings)
+    check_config_sets(settings, every(settings))
     return settings
+
+
+def values_for(named: Named, sets: Mapping[str, str]) -> dict[str, object]:
+    """named's defaults overridden by the --set values that apply to it (NAME or TRIGGER.NAME)."""
+    values = dict(named.defaults)
+    for name, value in sets.items():
+        scope, _, bare = name.rpartition(".")
+        if scope in ("", named.name) and bare in named.defaults:
+            values[bare] = value
+    return values
+
+
+def merge_config_sets(settings: Settings, selected: Iterable[Named], sets: Mapping[str, str]) -> dict[str, str]:
+    """The config file's set values that apply to the selected triggers, overridden by the command line's."""
+    selected = list(selected)
+    merged = {}
+    for name, value in settings.default_sets.items():
+        scope, _, bare = name.rpartition(".")
+        if any(scope in ("", t.name) and bare in t.defaults for t in selected):
+            merged[name] = value
+    merged.update(sets)
+    return merged

@@ -13,9 +13,8 @@ from orchestrator import emulator
 from orchestrator.errors import EmulatorError, UsageError
 from orchestrator.logwatch import LogEvent, read_log_events
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
-from orchestrator.triggers import REGISTRY
-from orchestrator.triggers.base import Target, now_ms
+from orchestrator.checking import applied_target
+from orchestrator.applied import now_ms
 
 _DURATION = re.compile(r"^(\d+)([smhdw]?)$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -27,17 +26,6 @@ def parse_duration(text: str) -> float:
     if not match:
         raise UsageError(f"--since {text!r} is not a duration: write it as 30s, 10m, 2h or 1d.")
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-
-
-def applied_target(settings: Settings, name: str) -> Target:
-    """The applied trigger called name, from its Terraform outputs; refused when unknown, not applied or unreachable."""
-    if name not in REGISTRY:
-        raise UsageError(f"unknown trigger {name!r}: choose from {', '.join(REGISTRY)}.")
-    outputs = TerraformAdapter(settings).outputs(name)
-    if not outputs:
-        raise UsageError(f"{name} is not applied: run `trig apply {name}` first.")
-    emulator.require_healthy(settings.endpoint)
-    return Target(settings, outputs)
 
 
 def format_event(event: LogEvent) -> str:

@@ -5,10 +5,10 @@ An instruction is `<action>.<nonce>.<id>`, where action is
   sleep-N     sleep N milliseconds, then return
   raise       raise an error, every time
   fail-K      raise on the first K attempts at this id, then return
-It arrives as the `probe` query parameter (API Gateway), the object key's last
-path segment (S3), the record's data (Kinesis), the message (SNS), the event's
-`detail.probe` (EventBridge), the new image's `probe` attribute (DynamoDB
-Streams) or the message body (SQS).
+It arrives where the seed functions read what trig sends: the `name` query
+parameter (API Gateway), the object key's last path segment (S3), the record's
+data (Kinesis), the message (SNS), the event's `detail.nonce` (EventBridge), the
+new image's `nonce` attribute (DynamoDB Streams) or the message body (SQS).
 
 Attempts are counted in the bucket PROBE_STATE_BUCKET (one object per id), not in
 memory, because retries may reach another process. Every invocation is also recorded
@@ -50,7 +50,7 @@ def _record_text(record):
     if "Sns" in record:
         return record["Sns"].get("Message", "")
     if "dynamodb" in record:
-        return ((record["dynamodb"].get("NewImage") or {}).get("probe") or {}).get("S", "")
+        return ((record["dynamodb"].get("NewImage") or {}).get("nonce") or {}).get("S", "")
     if record.get("eventSource") == "aws:sqs":
         return record.get("body", "")
     return ""
@@ -59,10 +59,10 @@ def _record_text(record):
 def instructions(event):
     """The instructions an API Gateway, S3, Kinesis, SNS, EventBridge, DynamoDB or SQS event carries, in order."""
     if "queryStringParameters" in event or "httpMethod" in event:
-        texts = [(event.get("queryStringParameters") or {}).get("probe", "")]
+        texts = [(event.get("queryStringParameters") or {}).get("name", "")]
     elif "detail-type" in event:
         detail = event.get("detail")
-        texts = [detail.get("probe", "")] if isinstance(detail, dict) else []
+        texts = [detail.get("nonce", "")] if isinstance(detail, dict) else []
     else:
         texts = [_record_text(record) for record in event.get("Records", [])]
     return [i for i in map(parse_instruction, texts) if i is not None]

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import reports, semantics, stack
+from orchestrator import checking, reports, semantics
 from orchestrator.commands.common import (
     AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
     TRIGGER_NAMES, echo_json, json_option, progress, reports_errors, settings_from,
@@ -29,7 +29,7 @@ KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep th
 JunitOpt = Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write JUnit XML: a test case per trigger (per property with --semantics). Example: --junit reports/trig.xml")]
 
 
-def print_results(results: list[stack.CheckResult]) -> None:
+def print_results(results: list[checking.CheckResult]) -> None:
     typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'VERDICT':<8} {'SECONDS':>7}  DETAIL")
     for r in results:
         typer.echo(f"{r.trigger:<10} {r.invocation:<13} {'ok' if r.ok else 'FAILED':<8} {r.seconds:>7.2f}  {r.detail}")
@@ -86,13 +86,13 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
     elif set_ or keep:
         raise UsageError("--set and --keep go with --semantics: add --semantics or drop them.")
     elif count is not None:
-        load_results = stack.load_check_triggers(settings, triggers, count, concurrency, timeout, progress=progress)
+        load_results = checking.load_check_triggers(settings, triggers, count, concurrency, timeout, progress=progress)
         document, cases = reports.load_document(load_results), reports.load_cases(load_results)
         ok = document["ok"]
         if not json_:
             _print_load_results(load_results)
     else:
-        results = stack.check_triggers(settings, triggers, timeout, progress=progress)
+        results = checking.check_triggers(settings, triggers, timeout, progress=progress)
         document, cases = reports.check_document(results), reports.check_cases(results)
         ok = document["ok"]
         if not json_:

@@ -12,6 +12,7 @@ import typer
 
 from orchestrator.feedback import Feedback
 from orchestrator.set_values import checked_settings
+from orchestrator.triggers import settables
 from orchestrator.settings import Settings
 from orchestrator.triggers import REGISTRY
 
@@ -69,7 +70,7 @@ def reports_errors(command: Callable) -> Callable:
 
 def settings_from(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None,
                   allow_remote: bool = False, region: str | None = None, account: str | None = None) -> Settings:
-    return checked_settings(endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
+    return checked_settings(settables, endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
                             allow_remote=allow_remote, region=region, account=account)
 
 

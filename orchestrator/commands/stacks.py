@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import plan_review, semantics, stack, validation
+from orchestrator import checking, deploy, plan_review, semantics, validation
 from orchestrator.commands.checks import print_results
 from orchestrator.commands.common import (
     AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
@@ -34,7 +34,7 @@ DetailedExitcodeOpt = Annotated[bool, typer.Option("--detailed-exitcode", help="
 def _print_counts(counts: dict[str, dict[str, int]]) -> None:
     for name, c in counts.items():
         skipped = " (inputs unchanged, resources present: Terraform skipped; --refresh runs it)" if c.get("skipped") else ""
-        typer.echo(f"{name}: {stack.counts_text(c)}{skipped}")
+        typer.echo(f"{name}: {deploy.counts_text(c)}{skipped}")
 
 
 @reports_errors
@@ -44,7 +44,7 @@ def apply(triggers: ApplyTriggersArg, set_: SetOpt = None, refresh: ApplyRefresh
           allow_remote: AllowRemoteOpt = False) -> None:
     """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi"""
     settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
-    counts = stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
+    counts = deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
     _print_counts(counts)
 
 
@@ -58,7 +58,7 @@ def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, endpoint: E
         destroyed = semantics.destroy_probes(settings, triggers)
         typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'no probe stack was applied'}")
         return
-    destroyed = stack.destroy_triggers(settings, triggers, progress=progress)
+    destroyed = deploy.destroy_triggers(settings, triggers, progress=progress)
     typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'nothing was applied'}")
 
 
@@ -68,10 +68,10 @@ def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.
         plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, region: RegionOpt = None,
         account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
     """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
-    settings = stack.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
+    settings = deploy.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
                                       triggers, progress=progress)
-    _print_counts(stack.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
-    results = stack.check_triggers(settings, triggers, timeout, progress=progress)
+    _print_counts(deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
+    results = checking.check_triggers(settings, triggers, timeout, progress=progress)
     print_results(results)
     if not all(r.ok for r in results):
         raise typer.Exit(code=1)

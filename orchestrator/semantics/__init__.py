@@ -5,24 +5,20 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from orchestrator.deploy import init_terraform, require_emulator
 from orchestrator.errors import TrigError
-from orchestrator.semantics.asynchronous import run_async_experiments
-from orchestrator.semantics.probe import (
-    ProbeSpec, apply_probe, destroy_probe, probe_specs, probe_values, write_probe_tfvars,
-)
-from orchestrator.semantics.stream import run_stream_experiments
-from orchestrator.semantics.sync import run_sync_experiments
-from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, PASS, Row
-from orchestrator.settings import Settings
+from orchestrator.experiments.verdicts import FAIL, NOT_MODELLED, PASS, Row
+from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
-from orchestrator.stack import check_set_names, init_terraform, merge_config_sets, require_emulator
+from orchestrator.semantics.probe import apply_probe, destroy_probe, probe_values, write_probe_tfvars
+from orchestrator.set_values import check_sets, merge_config_sets
+from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter
-from orchestrator.triggers import REGISTRY, select_triggers
-from orchestrator.triggers.base import Target
+from orchestrator.triggers import REGISTRY, probe_specs, select_triggers
+from orchestrator.triggers.base import ProbeSpec, Target
 
 __all__ = ["PASS", "FAIL", "NOT_MODELLED", "Row", "SemanticsError", "check_semantics", "destroy_probes"]
 
@@ -37,26 +33,10 @@ def new_nonce() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _in_parallel(work, specs: list[ProbeSpec]) -> list:
-    """work(spec) for every spec at once (their workspaces are separate); the first error is raised after all end."""
-    with ThreadPoolExecutor(max_workers=max(1, len(specs))) as pool:
-        return list(pool.map(work, specs))
-
-
-def _experiments(spec: ProbeSpec, target: Target, values: dict, timeout: float) -> list[Row]:
-    if spec.name == "api":
-        return run_sync_experiments(target, new_nonce, timeout)
-    if spec.name == "s3":
-        return run_async_experiments(target, values, new_nonce, timeout)
-    if spec.name == "kinesis":
-        return run_stream_experiments(target, values, new_nonce, timeout)
-    return REGISTRY[spec.name].run_semantics(target, values, new_nonce, timeout)
-
-
 def _selected(settings: Settings, names: list[str], sets: Mapping[str, str]) -> list[ProbeSpec]:
     specs = probe_specs(settings)
     selected = [specs[t.name] for t in select_triggers(names)]
-    check_set_names(selected, sets, every=specs.values())  # type: ignore[arg-type]  # a ProbeSpec has name and defaults
+    check_sets(selected, sets, specs.values())
     return selected
 
 
@@ -83,7 +63,7 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
             with step(progress, f"{spec.name}: running the {spec.invocation} experiments on {target.function_name}",
                       done=f"{spec.name}: ran the {spec.invocation} experiments") as current:
                 try:
-                    rows = _experiments(spec, target, values[spec.name], timeout)
+                    rows = REGISTRY[spec.name].run_semantics(target, values[spec.name], new_nonce, timeout)
                 except (ClientError, BotoCoreError) as exc:
                     raise SemanticsError(f"{spec.invocation} experiment on {target.function_name} failed: {exc}") from None
                 current.outcome = ", ".join(f"{r.property}: {r.verdict}" for r in rows)
@@ -94,7 +74,7 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
                           done=f"{spec.name}: destroyed probe stack {spec.workspace}"):
                     destroy_probe(terraform, spec, var_file)
 
-    return [row for rows in _in_parallel(run, selected) for row in rows]
+    return [row for rows in in_parallel(selected, run) for row in rows]
 
 
 def destroy_probes(settings: Settings, names: list[str]) -> list[str]:
@@ -105,5 +85,5 @@ def destroy_probes(settings: Settings, names: list[str]) -> list[str]:
     if applied:
         require_emulator(settings)
     var_files = {spec.name: write_probe_tfvars(settings, spec, probe_values(spec, {})) for spec in applied}
-    _in_parallel(lambda spec: destroy_probe(terraform, spec, var_files[spec.name]), applied)
+    in_parallel(applied, lambda spec: destroy_probe(terraform, spec, var_files[spec.name]))
     return [spec.workspace for spec in applied]

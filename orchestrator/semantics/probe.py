@@ -6,80 +6,24 @@ templates, and destroyed when the experiments end.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
 
 from orchestrator.errors import UsageError
-from orchestrator.logwatch import Watched, read_log_events, watch
-from orchestrator.packaging import build_function_zip
-from orchestrator.render import render_tfvars
-from orchestrator.semantics.verdicts import (
-    ProbeLine, lines_for, merge_probe_lines, parse_probe_json, parse_probe_lines, unlogged,
-)
+from orchestrator.set_values import values_for
 from orchestrator.settings import Settings
-from orchestrator.stack import values_for
 from orchestrator.terraform import TerraformAdapter
-from orchestrator.triggers import REGISTRY
-from orchestrator.triggers.base import Target
+from orchestrator.tfvars import write_tfvars
+from orchestrator.triggers.base import ProbeSpec
 
-T = TypeVar("T")
-
-FUNCTION_DIR = "probe"
 # Settings whose value the experiments compute with, so --set must give a whole number.
 _NUMBERS = ("maximum_retry_attempts", "batch_size", "timeout", "memory_size", "max_receive_count",
             "visibility_timeout")
 
 
-@dataclass(frozen=True)
-class ProbeSpec:
-    """One trigger type's probe stack: its workspace, template and values (--set can override them)."""
-
-    name: str
-    invocation: str
-    defaults: dict[str, object] = field(default_factory=dict)
-    handler: str = "handler.handler"
-
-    @property
-    def workspace(self) -> str:
-        return f"probe-{self.name}"
-
-    @property
-    def template(self) -> str:
-        return f"probe-{self.name}.tfvars.j2"
-
-
-def probe_specs(settings: Settings) -> dict[str, ProbeSpec]:
-    """The probe of every trigger type; bucket names carry the account, since they are global."""
-    def common(name: str) -> dict[str, object]:
-        return {"function_name": f"trig-probe-{name}", "timeout": 10, "memory_size": 128,
-                "state_bucket": f"trig-probe-{settings.account_id}-{name}-state"}
-
-    specs = {
-        "api": ProbeSpec("api", "synchronous", {**common("api"), "api_name": "trig probe", "path": "probe",
-                                                "stage": "test"}),
-        # One retry, not the default two: the row then shows the setting is obeyed, not just the default.
-        "s3": ProbeSpec("s3", "asynchronous", {**common("s3"), "bucket": f"trig-probe-{settings.account_id}-events",
-                                               "maximum_retry_attempts": 1,
-                                               "on_failure_queue": "trig-probe-s3-failures"}),
-        "kinesis": ProbeSpec("kinesis", "stream", {**common("kinesis"), "stream": "trig-probe-stream",
-                                                   "batch_size": 10, "starting_position": "TRIM_HORIZON",
-                                                   "maximum_retry_attempts": 2,
-                                                   "bisect_batch_on_function_error": False,
-                                                   "on_failure_queue": "trig-probe-kinesis-failures"}),
-    }
-    # Types added later describe their own probe (Trigger.probe_defaults).
-    for trigger in REGISTRY.values():
-        own = trigger.probe_defaults(settings)
-        if trigger.name not in specs and own is not None:
-            specs[trigger.name] = ProbeSpec(trigger.name, trigger.invocation, {**common(trigger.name), **own})
-    return specs
-
-
 def probe_values(spec: ProbeSpec, sets: Mapping[str, str]) -> dict[str, object]:
     """The probe's values with --set applied; numbers the experiments rely on are checked here."""
-    values = values_for(spec, sets)  # type: ignore[arg-type]  # a ProbeSpec has what values_for reads
+    values = values_for(spec, sets)
     for name in _NUMBERS:
         if name in values and isinstance(values[name], str):
             try:
@@ -91,20 +35,7 @@ def probe_values(spec: ProbeSpec, sets: Mapping[str, str]) -> dict[str, object]:
 
 def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str, object]) -> Path:
     """Build the probe zip and render the probe stack's tfvars under .trig/; returns the tfvars path."""
-    built = build_function_zip(settings.functions_dir / FUNCTION_DIR,
-                               settings.home / "build" / f"{spec.workspace}.zip", spec.handler)
-    text = render_tfvars(settings.env_dir / "templates", spec.template, {
-        **values,
-        "zip": {"path": str(built.path), "hash": built.sha256_b64},
-        "endpoint": settings.endpoint,
-        "region": settings.region,
-        "account_id": settings.account_id,
-        "template_name": spec.template,
-    })
-    path = settings.home / "tfvars" / f"{spec.workspace}.tfvars"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values)
 
 
 def apply_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> dict:
@@ -122,57 +53,3 @@ def destroy_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) 
         return False
     terraform.destroy(spec.workspace, var_file)
     return True
-
-
-def read_probe_lines(target: Target, start_ms: int, nonces: Iterable[str] = ()) -> list[ProbeLine]:
-    """Every probe invocation logged in the target's log group since start_ms, and for the nonces given,
-    those only the probe's records show (the engine lost their log lines)."""
-    logs = target.client("logs")
-    logged = parse_probe_lines(read_log_events(logs, target.log_group, start_ms - 1000))
-    return merge_probe_lines(logged, read_probe_records(target, nonces))
-
-
-# Records never change once written: each is fetched once per run of trig.
-_RECORDS: dict[tuple[str, str], ProbeLine | None] = {}
-
-
-def read_probe_records(target: Target, nonces: Iterable[str]) -> list[ProbeLine]:
-    """The invocations the probe recorded in its state bucket for these nonces (invocations/<nonce>/<request id>)."""
-    bucket = target.outputs.get("probe_state_bucket")
-    if not bucket:
-        return []
-    s3 = target.client("s3")
-    lines = []
-    for nonce in nonces:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"invocations/{nonce}/"):
-            for item in page.get("Contents", []):
-                key = (bucket, item["Key"])
-                if key not in _RECORDS:
-                    body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read().decode("utf-8", "replace")
-                    _RECORDS[key] = parse_probe_json(body, logged=False)
-                if _RECORDS[key] is not None:
-                    lines.append(_RECORDS[key])
-    return lines
-
-
-@dataclass
-class ProbeWatch:
-    """Waits on the probe's invocations of some nonces, adding up the seconds waited for a row to report."""
-
-    target: Target
-    start_ms: int
-    nonces: tuple[str, ...]
-    waited: float = 0.0
-
-    def lines(self) -> list[ProbeLine]:
-        return read_probe_lines(self.target, self.start_ms, self.nonces)
-
-    def until(self, found: Callable[[T], bool], budget: float, read: Callable[[], T] | None = None) -> Watched[T]:
-        """Read (the probe's lines, unless read is given) until found holds or budget seconds pass."""
-        watched = watch(read or self.lines, found, budget)  # type: ignore[arg-type]
-        self.waited = round(self.waited + watched.waited, 1)
-        return watched
-
-    def unlogged(self, nonce: str) -> int:
-        """Invocations for nonce that only the probe's records show."""
-        return unlogged(lines_for(self.lines(), nonce))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from orchestrator.errors import UsageError
+from orchestrator.set_values import Settable
+from orchestrator.settings import Settings
 from orchestrator.triggers.api import ApiTrigger
-from orchestrator.triggers.base import Trigger
+from orchestrator.triggers.base import ProbeSpec, Trigger
 from orchestrator.triggers.dynamodb import DynamodbTrigger
 from orchestrator.triggers.kinesis import KinesisTrigger
 from orchestrator.triggers.s3 import S3Trigger
@@ -28,3 +30,21 @@ def select_triggers(names: list[str]) -> list[Trigger]:
         else:
             raise UsageError(f"unknown trigger {name!r}: choose from {', '.join(REGISTRY)} or all.")
     return [trigger for key, trigger in REGISTRY.items() if key in wanted]
+
+
+def trigger_named(name: str) -> Trigger:
+    """The one trigger called name (for commands that take exactly one); an unknown name is a UsageError."""
+    if name not in REGISTRY:
+        raise UsageError(f"unknown trigger {name!r}: choose from {', '.join(REGISTRY)}.")
+    return REGISTRY[name]
+
+
+def probe_specs(settings: Settings) -> dict[str, ProbeSpec]:
+    """Every type's probe stack, by type name."""
+    return {name: trigger.probe(settings) for name, trigger in REGISTRY.items()}
+
+
+def settables(settings: Settings) -> list[Settable]:
+    """Every setting each type has, for its seed stack or its probe stack: what a config file's set table may name."""
+    probes = probe_specs(settings)
+    return [Settable(name, {**trigger.defaults, **probes[name].defaults}) for name, trigger in REGISTRY.items()]

@@ -5,15 +5,19 @@ from __future__ import annotations
 import threading
 import time
 import urllib.error
-from concurrent.futures import ThreadPoolExecutor
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
 from orchestrator.aws import signed_headers
+from orchestrator.confirmation import Confirmation
 from orchestrator.errors import UsageError
-from orchestrator.triggers.base import Confirmation, Sent, SyncAnswers, Target, Trigger, UserEvent
+from orchestrator.experiments.answered import run_answer_experiments
+from orchestrator.experiments.verdicts import Row
+from orchestrator.settings import Settings
+from orchestrator.triggers.base import NewNonce, Sent, SyncAnswers, Target, Trigger, UserEvent
 
 
 def invoke_url(target: Target, query: dict[str, str]) -> str:
@@ -51,6 +55,31 @@ class ApiTrigger(Trigger):
         "memory_size": 128,
     }
 
+    def get(self, target: Target, query: dict[str, str]) -> tuple[int, str]:
+        """GET the API's resource with query: the one way trig calls this trigger. Returns (HTTP status, body)."""
+        url = invoke_url(target, query)
+        return http_get(url, signed_headers("GET", url, target.settings))
+
+    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(lambda text: self.get(target, {"name": text}), texts))
+
+    def source(self, target: Target) -> str:
+        return invoke_url(target, {})
+
+    def payload(self, nonce: str) -> str:
+        return nonce
+
+    def marker(self, target: Target, nonce: str) -> str:
+        raise NotImplementedError("the api trigger is confirmed by its answer, not by its logs")
+
+    def probe_defaults(self, settings: Settings) -> dict[str, object]:
+        return {"api_name": "trig probe", "path": "probe", "stage": "test"}
+
+    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+        return run_answer_experiments(target, self.name, lambda instruction: self.get(target, {"name": instruction}),
+                                      new_nonce, timeout)
+
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers:
         """GET once per nonce; a throttle (429), a gateway error (5xx) or no connection is retried, as a client would."""
         greeting = self.deployed_greeting(target)
@@ -59,12 +88,11 @@ class ApiTrigger(Trigger):
         lock = threading.Lock()
 
         def request(nonce: str) -> None:
-            url = invoke_url(target, {"name": nonce})
             expected = (200, f"{greeting} {nonce}")
             tries: list[tuple[int, str]] = []
 
             def get() -> tuple[int, str]:
-                tries.append(http_get(url, signed_headers("GET", url, target.settings)))
+                tries.append(self.get(target, {"name": nonce}))
                 return tries[-1]
 
             def retried_by_a_client(answer: tuple[int, str]) -> bool:
@@ -95,12 +123,11 @@ class ApiTrigger(Trigger):
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         expected = f"{self.deployed_greeting(target)} {nonce}"
-        url = invoke_url(target, {"name": nonce})
         answers: list[str] = []
         started = time.monotonic()
 
         def get() -> bool:
-            status, body = http_get(url, signed_headers("GET", url, target.settings))
+            status, body = self.get(target, {"name": nonce})
             answers.append(f"HTTP {status}: {body[:200]}")
             return status == 200 and body == expected
 
@@ -118,6 +145,5 @@ class ApiTrigger(Trigger):
         """GET the API's resource with the user's query; the answer is the function's."""
         if event.data is not None or event.key is not None:
             raise UsageError("the api trigger answers GET requests: pass --query NAME=VALUE, not --data, --file or --key.")
-        url = invoke_url(target, event.query)
-        status, body = http_get(url, signed_headers("GET", url, target.settings))
-        return Sent({"url": url}, status=status, body=body, expects_logs=False)
+        status, body = self.get(target, event.query)
+        return Sent({"url": invoke_url(target, event.query)}, status=status, body=body, expects_logs=False)

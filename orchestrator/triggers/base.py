@@ -1,37 +1,31 @@
-"""What every trigger type provides: its names and defaults, how to fire its event and what confirms it."""
+"""The trigger protocol: what every trigger type declares (names, defaults, module, probe) and does (send, confirm, experiments).
+
+A type is one class registered in orchestrator/triggers/__init__.py. It fires events one way
+only, `send` (used by `check`, `check --count`, `fire` and the semantics probes), says which log
+line proves an event arrived (`marker`), and composes its `--semantics` experiments from
+orchestrator/experiments.
+"""
 
 from __future__ import annotations
 
-import logging
-import time
-from collections import Counter
 import uuid
 from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator.aws import make_client
+from orchestrator.applied import Target, now_ms
+from orchestrator.confirmation import Confirmation, confirm_marker
 from orchestrator.errors import UsageError
-from orchestrator.logwatch import LogEvent, Watched, group_invocations, read_log_events, watch
+from orchestrator.experiments.verdicts import Row
+from orchestrator.logwatch import read_log_events
 from orchestrator.settings import Settings
 
-if TYPE_CHECKING:
-    from orchestrator.semantics.verdicts import Row
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Confirmation:
-    """The outcome of one fired event: confirmed or not, and what was seen."""
-
-    confirmed: bool
-    detail: str
-    seen: list[str] = field(default_factory=list)
-    waited: float = 0.0  # seconds spent waiting for the evidence (the whole budget when it never came)
-    released: int = 0  # invocations trig made to release output the engine held back (see HeldOutput)
+NewNonce = Callable[[], str]
+PROBE_FUNCTION_DIR = "probe"
 
 
 @dataclass(frozen=True)
@@ -65,32 +59,35 @@ class SyncAnswers:
 
 
 @dataclass(frozen=True)
-class Target:
-    """An applied trigger as its Terraform outputs describe it."""
+class ProbeSpec:
+    """One trigger type's probe stack for `check --semantics`: the probe function wired to the type's
+    module in workspace probe-<name>, from template probe-<name>.tfvars.j2 (--set can override its values)."""
 
-    settings: Settings
-    outputs: dict
+    name: str
+    invocation: str
+    defaults: dict[str, object] = field(default_factory=dict)
+    handler: str = "handler.handler"
+    function_dir: str = PROBE_FUNCTION_DIR
 
     @property
-    def function_name(self) -> str:
-        return str(self.outputs["function_name"])
+    def workspace(self) -> str:
+        return f"probe-{self.name}"
 
     @property
-    def log_group(self) -> str:
-        return str(self.outputs["log_group_name"])
-
-    def client(self, service: str):
-        return make_client(service, self.settings)
+    def template(self) -> str:
+        return f"probe-{self.name}.tfvars.j2"
 
 
 class Trigger(ABC):
-    """One trigger type: a Terraform module, a function folder, a tfvars template and an event."""
+    """One trigger type: a Terraform module, a function folder, a tfvars template, an event and its experiments."""
 
     name: ClassVar[str]
     invocation: ClassVar[str]
     description: ClassVar[str]
     defaults: ClassVar[dict[str, object]]
     handler: ClassVar[str] = "handler.handler"
+    # The call `send` makes, to say what was sent when nothing arrives (PutRecords, Publish...).
+    action: ClassVar[str] = ""
     # The longest wait inside the AWS provider while this trigger is applied (measured against
     # MiniStack): a Lambda function's create takes about 5 s. Parallel applies let the slowest
     # one go first on the CPU.
@@ -104,30 +101,64 @@ class Trigger(ABC):
     def template(self) -> str:
         return f"{self.name}.tfvars.j2"
 
-    @abstractmethod
-    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        """Send one event carrying nonce through the real trigger and wait until its effect shows."""
+    @property
+    def module(self) -> str:
+        """The folder under terraform/modules/ that wires this type's trigger to a function."""
+        return f"{self.name}_trigger"
+
+    # Firing: one verb.
 
     @abstractmethod
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers | None:
-        """Fire one event per nonce; a synchronous trigger returns its answers, others None (their logs confirm)."""
+    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+        """Put one event per text into the trigger's source, in order: the text is what the function reads
+        (the object key's last segment, the record's data, the message body...)."""
 
+    @abstractmethod
+    def source(self, target: Target) -> str:
+        """The trigger's source as the user knows it (bucket, stream, queue URL...), to say where events went."""
+
+    def payload(self, nonce: str) -> str:
+        """The text of the event `trig check` fires, carrying nonce."""
+        return f"test-{nonce}"
+
+    @abstractmethod
     def marker(self, target: Target, nonce: str) -> str:
         """The end of the log line that proves the event carrying nonce reached the function."""
-        raise NotImplementedError(f"{self.name} is confirmed by its answer, not by its logs")
+
+    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers | None:
+        """Fire one event per nonce; a synchronous trigger returns its answers, others None (their logs confirm)."""
+        self.send(target, [self.payload(n) for n in nonces], concurrency)
+        return None
+
+    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+        """Send one event carrying nonce through the real trigger and wait, within timeout s, until its line shows."""
+        start = now_ms()
+        self.send(target, [self.payload(nonce)])
+        return confirm_marker(target, start, timeout, self.marker(target, nonce),
+                              f"{self.action} to {self.source(target)}")
 
     def events_per_invocation(self, target: Target) -> int:
         """The most events one invocation of the function can carry (S3, SNS, EventBridge: one)."""
         return 1
 
-    def probe_defaults(self, settings: Settings) -> dict[str, object] | None:
-        """The values of this type's probe stack (template probe-<name>.tfvars.j2) for `check --semantics`;
-        None when the type has no probe. Names, timeout and state bucket are added by the probe itself."""
-        return None
+    # Proving the semantics.
 
-    def run_semantics(self, target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
+    @abstractmethod
+    def probe_defaults(self, settings: Settings) -> dict[str, object]:
+        """This type's own values of its probe stack; the function name, timeout, memory and state bucket
+        every probe has are added by probe()."""
+
+    def probe(self, settings: Settings) -> ProbeSpec:
+        """This type's probe stack; bucket names carry the account, since they are global."""
+        common = {"function_name": f"trig-probe-{self.name}", "timeout": 10, "memory_size": 128,
+                  "state_bucket": f"trig-probe-{settings.account_id}-{self.name}-state"}
+        return ProbeSpec(self.name, self.invocation, {**common, **self.probe_defaults(settings)})
+
+    @abstractmethod
+    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         """Run this type's `--semantics` experiments on its applied probe stack; one row per property."""
-        raise NotImplementedError(f"{self.name} has no semantics experiments")
+
+    # Explaining and `trig fire`.
 
     def diagnose(self, target: Target) -> list[str]:
         """What the emulator says about the function, to explain an event that was not confirmed."""
@@ -144,7 +175,6 @@ class Trigger(ABC):
             lines.append(f"could not read the function's state: {exc}")
         return lines
 
-
     def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """Send one event of the user's choosing through the real trigger (`trig fire`), within timeout seconds.
 
@@ -156,12 +186,7 @@ class Trigger(ABC):
             raise UsageError(f"trig fire {self.name} takes no --data, --file, --key or --query yet: "
                              f"run `trig fire {self.name}` alone to send the event `trig check` sends.")
         nonce = uuid.uuid4().hex[:12]
-        answered = self.fire_load(target, [nonce], 1, timeout)
-        if answered is not None:
-            ok = nonce in answered.confirmed
-            return Sent({"nonce": nonce}, status=200 if ok else None,
-                        body="answered as `trig check` expects" if ok else "not answered as `trig check` expects",
-                        expects_logs=False)
+        self.send(target, [self.payload(nonce)])
         return Sent({"nonce": nonce}, marker=self.marker(target, nonce))
 
 
@@ -189,103 +214,3 @@ class MappedTrigger(Trigger):
         except ClientError as exc:
             lines.insert(1, f"event source mapping {uuid}: {exc.response['Error']['Code']}")
         return lines
-
-
-def confirm_marker(target: Target, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:
-    """Wait for a log line ending with expected; sent says what was sent, for the message when none comes."""
-    held = HeldOutput(target)
-    watched = wait_for_lines(target, start_ms, timeout, lambda evs: any(e.message.endswith(expected) for e in evs),
-                             held)
-    if watched.found:
-        return Confirmation(True, f"{expected!r} in {target.log_group}{held.note(True)}", waited=watched.waited,
-                            released=held.released)
-    return Confirmation(False, f"no {expected!r} line in {target.log_group}{f' after {sent}' if sent else ''}"
-                        f"{silent_note(watched.seen)}{held.note(False)} (waited {watched.waited:.1f} s)",
-                        last_lines(watched.seen), watched.waited, held.released)
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def wait_for_lines(target: Target, start_ms: int, timeout: float, matches,
-                   held: HeldOutput | None = None) -> Watched[list[LogEvent]]:
-    """Wait until the function's log group, read from start_ms, satisfies matches(events), for at most timeout s;
-    with held, output the engine holds back is asked for on the way."""
-    logs = target.client("logs")
-
-    def read() -> list[LogEvent]:
-        # A second of slack: the emulator's clock and ours are the same machine, but stamps are rounded.
-        events = read_log_events(logs, target.log_group, start_ms - 1000)
-        if held is not None and not matches(events):
-            held.release_if_silent(events)
-        return events
-
-    return watch(read, matches, timeout)
-
-
-def silent_invocations(events: list[LogEvent]) -> list[str]:
-    """Request ids of the complete invocations that logged nothing of the function's own."""
-    return [i.request_id for i in group_invocations(events) if i.complete and not i.output]
-
-
-def silent_note(events: list[LogEvent]) -> str:
-    """Say so when the function was invoked but logged nothing of its own: the engine lost its output.
-
-    MiniStack, under load, logs a warm worker's output late (with that worker's next invocation)
-    or never; bench/s3_notification_loss.py measures it.
-    """
-    silent = silent_invocations(events)
-    if not silent:
-        return ""
-    return (f"; the function was invoked {len(silent)} time(s) without logging anything of its own "
-            f"(RequestId {', '.join(silent[:3])}): the engine lost the function's output")
-
-
-# How many times a check invokes the function itself to release output the engine holds back.
-RELEASES = 3
-
-
-def should_release(events: list[LogEvent], released: int) -> bool:
-    """True while invocations without a line of their own outnumber the releases made, up to RELEASES.
-
-    A release of a function that logs nothing for an empty event is itself such an invocation,
-    hence the limit.
-    """
-    return released < RELEASES and len(silent_invocations(events)) > released
-
-
-@dataclass
-class HeldOutput:
-    """Asks the engine for a function's output it holds back.
-
-    MiniStack reads a warm worker's output for 50 ms after the answer; under load the rest stays
-    with the worker and is logged with that worker's next invocation, or never if none comes
-    (bench/s3_notification_loss.py). When the function was invoked without a line of its own, a
-    check invokes it directly with an empty event so the engine logs what it holds. On AWS no
-    invocation of trig's functions is silent, so this never happens.
-    """
-
-    target: Target
-    released: int = 0
-
-    def release_if_silent(self, events: list[LogEvent]) -> None:
-        if not should_release(events, self.released):
-            return
-        self.released += 1
-        try:
-            self.target.client("lambda").invoke(FunctionName=self.target.function_name, Payload=b"{}")
-        except (ClientError, BotoCoreError) as exc:
-            log.debug("releasing the output of %s failed: %s", self.target.function_name, exc)
-
-    def note(self, confirmed: bool) -> str:
-        if not self.released:
-            return ""
-        if confirmed:
-            return (f"; logged only once trig invoked the function {self.released} more time(s) with an empty event: "
-                    "the engine had held the function's output back")
-        return f"; trig invoked the function {self.released} more time(s) with an empty event to release it, in vain"
-
-
-def last_lines(events: list[LogEvent], count: int = 5) -> list[str]:
-    return [e.message for e in events[-count:]]

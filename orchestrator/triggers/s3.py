@@ -5,20 +5,22 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from orchestrator.logwatch import LogEvent
+from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
 from orchestrator.errors import UsageError
-from orchestrator.triggers.base import (
-    Confirmation, HeldOutput, Sent, Target, Trigger, UserEvent, last_lines, now_ms, silent_note, wait_for_lines,
-)
+from orchestrator.experiments.queued import run_queued_experiments
+from orchestrator.experiments.verdicts import Row
+from orchestrator.logwatch import LogEvent
+from orchestrator.settings import Settings
+from orchestrator.triggers.base import NewNonce, Sent, Target, Trigger, UserEvent, now_ms
 
 BANNER = "S3 trigger Lambda"
 
 
-def object_key(target: Target, nonce: str) -> str:
-    """A key carrying the nonce that passes the notification's prefix and suffix filters."""
+def object_key(target: Target, text: str) -> str:
+    """The key of the object carrying text, passing the notification's prefix and suffix filters
+    (the probe reads text as the key's last segment, without .txt)."""
     s3 = target.outputs["s3"]
-    suffix = s3.get("filter_suffix") or ".txt"
-    return f"{s3.get('filter_prefix') or ''}trig-check-{nonce}{suffix}"
+    return f"{s3.get('filter_prefix') or ''}{text}{s3.get('filter_suffix') or '.txt'}"
 
 
 def logged_object(events: list[LogEvent], key: str) -> bool:
@@ -34,6 +36,7 @@ def logged_object(events: list[LogEvent], key: str) -> bool:
 class S3Trigger(Trigger):
     name = "s3"
     invocation = "asynchronous"
+    action = "PutObject"
     description = "S3 bucket, s3:ObjectCreated:* notification to the function"
     defaults = {
         "function_name": "s3-trigger-test",
@@ -44,40 +47,54 @@ class S3Trigger(Trigger):
         "memory_size": 128,
     }
 
-    def marker(self, target: Target, nonce: str) -> str:
-        return f"key = {object_key(target, nonce)}"
-
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
+    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+        """PutObject of one object per text, its key carrying the text, its body the text."""
         bucket = target.outputs["s3"]["bucket_name"]
         s3 = target.client("s3")
-
-        def put(nonce: str) -> None:
-            s3.put_object(Bucket=bucket, Key=object_key(target, nonce), Body=nonce.encode())
-
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            list(pool.map(put, nonces))
-        return None
+            list(pool.map(lambda text: s3.put_object(Bucket=bucket, Key=object_key(target, text), Body=text.encode()),
+                          texts))
+
+    def source(self, target: Target) -> str:
+        return f"s3://{target.outputs['s3']['bucket_name']}"
+
+    def payload(self, nonce: str) -> str:
+        return f"trig-check-{nonce}"
+
+    def marker(self, target: Target, nonce: str) -> str:
+        return f"key = {object_key(target, self.payload(nonce))}"
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        bucket = target.outputs["s3"]["bucket_name"]
-        key = object_key(target, nonce)
+        """PutObject, then wait for the banner and the key's line (the banner alone could be any invocation's)."""
+        key = object_key(target, self.payload(nonce))
         start = now_ms()
-        target.client("s3").put_object(Bucket=bucket, Key=key, Body=f"trig check {nonce}\n".encode())
+        self.send(target, [self.payload(nonce)])
         held = HeldOutput(target)
         watched = wait_for_lines(target, start, timeout, lambda evs: logged_object(evs, key), held)
         if watched.found:
             return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}{held.note(True)}",
                                 waited=watched.waited, released=held.released)
-        return Confirmation(False, f"no {BANNER!r} line for s3://{bucket}/{key} in {target.log_group}"
+        return Confirmation(False, f"no {BANNER!r} line for {self.source(target)}/{key} in {target.log_group}"
                                    f"{silent_note(watched.seen)}{held.note(False)} (waited {watched.waited:.1f} s)",
                             last_lines(watched.seen), watched.waited, held.released)
+
+    def probe_defaults(self, settings: Settings) -> dict[str, object]:
+        # One retry, not the default two: the row then shows the setting is obeyed, not just the default.
+        return {"bucket": f"trig-probe-{settings.account_id}-events", "maximum_retry_attempts": 1,
+                "on_failure_queue": "trig-probe-s3-failures"}
+
+    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+        """The probe's instruction is the last segment of the object key."""
+        return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [f"probe/{text}"]),
+                                      target.outputs["s3"]["on_failure_queue_url"],
+                                      int(values["maximum_retry_attempts"]), new_nonce, timeout)
 
     def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """PutObject of the user's key and body; S3 answers at once and invokes the function later."""
         if event.query:
             raise UsageError("the s3 trigger takes --key and --data or --file, not --query.")
         s3 = target.outputs["s3"]
-        key = event.key or object_key(target, uuid.uuid4().hex[:12])
+        key = event.key or object_key(target, self.payload(uuid.uuid4().hex[:12]))
         body = event.data if event.data is not None else f"trig fire {key}\n".encode()
         response = target.client("s3").put_object(Bucket=s3["bucket_name"], Key=key, Body=body)
         receipt = {"bucket": s3["bucket_name"], "key": key, "request id": response["ResponseMetadata"].get("RequestId", ""),

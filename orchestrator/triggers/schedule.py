@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+from orchestrator.batches import chunks, send_all
+from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
+from orchestrator.experiments.destination import invoke_config_accepted
+from orchestrator.experiments.queued import run_queued_experiments
+from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import (
-    Confirmation, HeldOutput, Target, Trigger, last_lines, now_ms, silent_note, wait_for_lines,
-)
+from orchestrator.triggers.base import NewNonce, Target, Trigger, now_ms
 
 DETAIL_TYPE = "trig check"
 SCHEDULED = "Scheduled Event"
@@ -40,6 +43,7 @@ def entry(target: Target, detail: dict) -> dict:
 class ScheduleTrigger(Trigger):
     name = "schedule"
     invocation = "asynchronous"
+    action = "PutEvents"
     description = "EventBridge rule: a schedule expression and a custom event pattern, targeting the function"
     defaults = {
         "function_name": "schedule-trigger-test",
@@ -50,27 +54,32 @@ class ScheduleTrigger(Trigger):
         "memory_size": 128,
     }
 
+    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+        """PutEvents from the rule's event source, one event per text, its detail {"nonce": text}."""
+        events = target.client("events")
+
+        def put(entries: list[dict]) -> list[dict]:
+            answer = events.put_events(Entries=entries)
+            return [e for e, result in zip(entries, answer["Entries"]) if "ErrorCode" in result]
+
+        for chunk in chunks([entry(target, {"nonce": text}) for text in texts], _PUT_EVENTS_LIMIT):
+            send_all(put, chunk, f"PutEvents from {self.source(target)}")
+
+    def source(self, target: Target) -> str:
+        return str(target.outputs["schedule"]["event_source"])
+
+    def payload(self, nonce: str) -> str:
+        return nonce
+
     def marker(self, target: Target, nonce: str) -> str:
         return detail_line(nonce)
-
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
-        events = target.client("events")
-        for start in range(0, len(nonces), _PUT_EVENTS_LIMIT):
-            chunk = [entry(target, {"nonce": n}) for n in nonces[start:start + _PUT_EVENTS_LIMIT]]
-            answer = events.put_events(Entries=chunk)
-            if answer.get("FailedEntryCount"):
-                # Resend only the entries refused (throttling); the rest are in.
-                events.put_events(Entries=[e for e, r in zip(chunk, answer["Entries"]) if "ErrorCode" in r])
-        return None
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
         """PutEvents with the nonce in the detail; when the timeout covers one period of the schedule,
         the scheduled firing is awaited too (opt in with a long enough --timeout)."""
         started = now_ms()
         expected = detail_line(nonce)
-        answer = target.client("events").put_events(Entries=[entry(target, {"nonce": nonce})])
-        if answer.get("FailedEntryCount"):
-            return Confirmation(False, f"PutEvents refused the event: {answer['Entries']}")
+        self.send(target, [self.payload(nonce)])
         held = HeldOutput(target)
         watched = wait_for_lines(target, started, timeout, lambda evs: any(e.message.endswith(expected) for e in evs),
                                  held)
@@ -101,17 +110,8 @@ class ScheduleTrigger(Trigger):
         return {"rule": "trig-probe-rule", "schedule_expression": "rate(1 hour)", "event_source": "trig.probe",
                 "maximum_retry_attempts": 1, "on_failure_queue": "trig-probe-schedule-failures"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce, timeout: float):
-        from orchestrator.semantics.asynchronous import invoke_config_accepted, run_queued_experiments
-
-        events = target.client("events")
+    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         retries = int(values["maximum_retry_attempts"])
-
-        def fire(instruction: str) -> None:
-            answer = events.put_events(Entries=[entry(target, {"probe": instruction})])
-            if answer.get("FailedEntryCount"):
-                raise RuntimeError(f"PutEvents refused the probe event: {answer['Entries']}")
-
-        return run_queued_experiments(target, self.name, "PutEvents", fire,
+        return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [text]),
                                       target.outputs["schedule"]["on_failure_queue_url"], retries, new_nonce, timeout,
                                       accepted=invoke_config_accepted(target, retries))

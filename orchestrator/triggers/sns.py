@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from orchestrator.experiments.destination import invoke_config_accepted
+from orchestrator.experiments.queued import run_queued_experiments
+from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import Confirmation, Target, Trigger, confirm_marker, now_ms
-
-
-def message(nonce: str) -> str:
-    return f"test-{nonce}"
+from orchestrator.triggers.base import NewNonce, Target, Trigger
 
 
 class SnsTrigger(Trigger):
     name = "sns"
     invocation = "asynchronous"
+    action = "Publish"
     description = "SNS topic with the function subscribed (protocol lambda)"
     defaults = {
         "function_name": "sns-trigger-test",
@@ -23,34 +23,25 @@ class SnsTrigger(Trigger):
         "memory_size": 128,
     }
 
-    def marker(self, target: Target, nonce: str) -> str:
-        return f"Message = {message(nonce)}"
-
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
-        topic = target.outputs["sns"]["topic_arn"]
+    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+        """Publish one message per text."""
+        topic = self.source(target)
         sns = target.client("sns")
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            list(pool.map(lambda n: sns.publish(TopicArn=topic, Message=message(n)), nonces))
-        return None
+            list(pool.map(lambda text: sns.publish(TopicArn=topic, Message=text), texts))
 
-    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        topic = target.outputs["sns"]["topic_arn"]
-        expected = self.marker(target, nonce)
-        start = now_ms()
-        target.client("sns").publish(TopicArn=topic, Message=message(nonce), Subject="trig check")
-        return confirm_marker(target, start, timeout, expected, f"Publish to {topic}")
+    def source(self, target: Target) -> str:
+        return str(target.outputs["sns"]["topic_arn"])
+
+    def marker(self, target: Target, nonce: str) -> str:
+        return f"Message = {self.payload(nonce)}"
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         # One retry, as for S3, so that a row would show the setting obeyed rather than the default.
         return {"topic": "trig-probe-topic", "maximum_retry_attempts": 1, "on_failure_queue": "trig-probe-sns-failures"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce, timeout: float):
-        from orchestrator.semantics.asynchronous import invoke_config_accepted, run_queued_experiments
-
-        sns = target.client("sns")
-        topic = target.outputs["sns"]["topic_arn"]
+    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         retries = int(values["maximum_retry_attempts"])
-        return run_queued_experiments(
-            target, self.name, "Publish", lambda instruction: sns.publish(TopicArn=topic, Message=instruction),
-            target.outputs["sns"]["on_failure_queue_url"], retries, new_nonce, timeout,
-            accepted=invoke_config_accepted(target, retries))
+        return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [text]),
+                                      target.outputs["sns"]["on_failure_queue_url"], retries, new_nonce, timeout,
+                                      accepted=invoke_config_accepted(target, retries))

@@ -140,15 +140,15 @@ def test_config_json_has_null_for_no_config_file_and_no_plugin_dir(tmp_path):
 
 
 def test_run_prints_the_change_counts_per_trigger_as_apply_does(monkeypatch):
-    from orchestrator import stack
+    from orchestrator import checking, deploy
 
-    monkeypatch.setattr(stack, "emulator_for_run", lambda settings, names, progress=None: settings)
-    monkeypatch.setattr(stack, "apply_triggers", lambda *a, **k: {
+    monkeypatch.setattr(deploy, "emulator_for_run", lambda settings, names, progress=None: settings)
+    monkeypatch.setattr(deploy, "apply_triggers", lambda *a, **k: {
         "api": {"added": 11, "changed": 0, "destroyed": 0},
         "s3": {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}})
-    monkeypatch.setattr(stack, "check_triggers", lambda *a, **k: [
-        stack.CheckResult("api", "synchronous", True, 0.2, "HTTP 200"),
-        stack.CheckResult("s3", "asynchronous", True, 1.5, "logged")])
+    monkeypatch.setattr(checking, "check_triggers", lambda *a, **k: [
+        checking.CheckResult("api", "synchronous", True, 0.2, "HTTP 200"),
+        checking.CheckResult("s3", "asynchronous", True, 1.5, "logged")])
     result = invoke("run", "api", "s3")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()

@@ -100,19 +100,21 @@ def test_an_unknown_top_level_key_names_the_file_and_line(clean_env, tmp_path):
 ])
 def test_config_set_names_and_values_are_checked_like_the_command_lines(clean_env, tmp_path, body, message):
     from orchestrator.set_values import checked_settings
+    from orchestrator.triggers import settables
 
     (tmp_path / "trig.toml").write_text(body)
     with pytest.raises(UsageError) as caught:
-        checked_settings()
+        checked_settings(settables)
     assert str(caught.value).startswith(f"config file {tmp_path / 'trig.toml'}, {message}"), str(caught.value)
 
 
 def test_config_sets_for_probes_and_every_trigger_are_accepted(clean_env, tmp_path):
     from orchestrator.set_values import checked_settings
+    from orchestrator.triggers import settables
 
     (tmp_path / "trig.toml").write_text('[set]\ngreeting = "hi"\n"s3.maximum_retry_attempts" = 2\n'
                                         '"kinesis.maximum_retry_attempts" = -1\nbatch_size = 10\n')
-    assert checked_settings().default_sets["batch_size"] == "10"
+    assert checked_settings(settables).default_sets["batch_size"] == "10"
 
 
 def test_config_key_lines_follow_tables_dotted_keys_and_inline_tables(tmp_path):

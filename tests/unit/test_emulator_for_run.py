@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import emulator, stack
+from orchestrator import deploy, emulator
 from orchestrator.emulator import EmulatorRecord
 from orchestrator.errors import EmulatorError
 from orchestrator.settings import Settings
@@ -30,14 +30,14 @@ def nothing_answers(monkeypatch):
 @pytest.mark.parametrize("source", ["flag", "env TRIG_ENDPOINT", "config /x/trig.toml"])
 def test_a_named_endpoint_where_nothing_answers_is_refused(nothing_answers, source):
     with pytest.raises(EmulatorError, match=r"^no emulator answers at http://127.0.0.1:1: run `trig up` or pass --endpoint.$"):
-        stack.emulator_for_run(settings_with(source), ["api"])
+        deploy.emulator_for_run(settings_with(source), ["api"])
     assert nothing_answers == []
 
 
 @pytest.mark.parametrize("source", ["default", "emulator started by trig up (/h/emulator.json)"])
 def test_without_a_named_endpoint_ministack_is_started(nothing_answers, source):
     said = []
-    settings = stack.emulator_for_run(settings_with(source), ["api"], progress=said.append)
+    settings = deploy.emulator_for_run(settings_with(source), ["api"], progress=said.append)
     assert settings.endpoint == "http://127.0.0.1:4566"
     assert settings.sources["endpoint"] == "emulator started by trig run"
     assert said == ["started MiniStack at http://127.0.0.1:4566"]
@@ -46,4 +46,4 @@ def test_without_a_named_endpoint_ministack_is_started(nothing_answers, source):
 def test_an_answering_emulator_is_used_as_it_is(monkeypatch):
     monkeypatch.setattr(emulator, "is_healthy", lambda endpoint: True)
     settings = settings_with("flag")
-    assert stack.emulator_for_run(settings, ["api"]) is settings
+    assert deploy.emulator_for_run(settings, ["api"]) is settings

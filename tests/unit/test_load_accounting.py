@@ -8,8 +8,8 @@ from collections import Counter
 from orchestrator import reports
 from orchestrator.load import LoadResult, MissingSplit, split_missing
 from orchestrator.logwatch import LogEvent, group_invocations, watch
-from orchestrator.semantics.verdicts import PASS, Row
-from orchestrator.triggers.base import RELEASES, HeldOutput, should_release, silent_note
+from orchestrator.experiments.verdicts import PASS, Row
+from orchestrator.confirmation import RELEASES, HeldOutput, should_release, silent_note
 from orchestrator.triggers.s3 import BANNER, logged_object
 
 FIRED = [f"n{i:02d}" for i in range(10)]

@@ -12,8 +12,8 @@ from orchestrator.errors import UsageError
 from orchestrator.fire import group_invocations
 from orchestrator.load import LoadResult
 from orchestrator.logwatch import LogEvent
-from orchestrator.semantics.verdicts import FAIL, NOT_MODELLED, PASS, Row
-from orchestrator.stack import CheckResult
+from orchestrator.experiments.verdicts import FAIL, NOT_MODELLED, PASS, Row
+from orchestrator.checking import CheckResult
 from orchestrator.tail import parse_duration
 
 RESULTS = [CheckResult("api", "synchronous", True, 0.2, "HTTP 200 'hello x'"),

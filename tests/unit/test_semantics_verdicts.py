@@ -7,8 +7,9 @@ import pytest
 
 from orchestrator.errors import UsageError
 from orchestrator.logwatch import LogEvent
-from orchestrator.semantics.probe import probe_specs, probe_values
-from orchestrator.semantics.verdicts import (
+from orchestrator.semantics.probe import probe_values
+from orchestrator.triggers import probe_specs
+from orchestrator.experiments.verdicts import (
     FAIL, NOT_MODELLED, PASS, ProbeLine, judge_async_always_raise, judge_async_fail_once, judge_async_returns_first,
     judge_batch_sizes, judge_exactly_once_in_order, judge_retry_until_success, judge_stream_retry_limit,
     judge_redrive, judge_sync_answer, judge_sync_raise, lines_for, merge_probe_lines, parse_probe_json,
@@ -175,17 +176,17 @@ def test_probe_reads_instructions_from_each_event_shape():
     probe = load_probe()
     assert probe.parse_instruction("fail-2.abc.head") == {"action": "fail", "arg": 2, "nonce": "abc", "id": "head"}
     assert probe.parse_instruction("dance.abc.x") is None
-    api = {"httpMethod": "GET", "queryStringParameters": {"probe": "raise.n.a"}}
+    api = {"httpMethod": "GET", "queryStringParameters": {"name": "raise.n.a"}}
     s3 = {"Records": [{"s3": {"object": {"key": "probe/sleep-2000.n.a.txt"}}}]}
     kinesis = {"Records": [{"kinesis": {"data": "YW5zd2VyLm4ucjAx"}}]}  # answer.n.r01
     assert [i["action"] for i in probe.instructions(api)] == ["raise"]
     assert [(i["action"], i["arg"]) for i in probe.instructions(s3)] == [("sleep", 2000)]
     assert [i["id"] for i in probe.instructions(kinesis)] == ["r01"]
     sns = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "raise.n.s"}}]}
-    events = {"detail-type": "trig", "source": "trig.probe", "detail": {"probe": "fail-1.n.e"}}
+    events = {"detail-type": "trig", "source": "trig.probe", "detail": {"nonce": "fail-1.n.e"}}
     scheduled = {"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}
-    dynamodb = {"Records": [{"eventName": "INSERT", "dynamodb": {"NewImage": {"probe": {"S": "answer.n.d1"}}}},
-                            {"eventName": "REMOVE", "dynamodb": {"OldImage": {"probe": {"S": "answer.n.d0"}}}}]}
+    dynamodb = {"Records": [{"eventName": "INSERT", "dynamodb": {"NewImage": {"nonce": {"S": "answer.n.d1"}}}},
+                            {"eventName": "REMOVE", "dynamodb": {"OldImage": {"nonce": {"S": "answer.n.d0"}}}}]}
     sqs = {"Records": [{"eventSource": "aws:sqs", "body": "answer.n.q1"}, {"eventSource": "aws:sqs", "body": "hi"}]}
     assert [i["action"] for i in probe.instructions(sns)] == ["raise"]
     assert [(i["action"], i["arg"], i["id"]) for i in probe.instructions(events)] == [("fail", 1, "e")]
@@ -196,7 +197,7 @@ def test_probe_reads_instructions_from_each_event_shape():
 
 def test_probe_answers_and_raises_as_told(capsys):
     probe = load_probe()
-    answer = probe.handler({"httpMethod": "GET", "queryStringParameters": {"probe": "answer.n.a"}}, None)
+    answer = probe.handler({"httpMethod": "GET", "queryStringParameters": {"name": "answer.n.a"}}, None)
     assert answer["statusCode"] == 200 and json.loads(answer["body"])["answer"] == "probe n a"
     with pytest.raises(probe.ProbeFailure):
         probe.handler({"Records": [{"kinesis": {"data": "cmFpc2Uubi5y"}}]}, None)  # raise.n.r
@@ -238,7 +239,7 @@ def test_a_probe_that_cannot_record_still_answers_and_logs(monkeypatch, capsys):
     probe = load_probe()
     monkeypatch.setenv("PROBE_STATE_BUCKET", "state")
     monkeypatch.setattr(probe, "_clients", [FakeStateBucket(fail=True)])
-    answer = probe.handler({"httpMethod": "GET", "queryStringParameters": {"probe": "answer.n.a"}}, Context())
+    answer = probe.handler({"httpMethod": "GET", "queryStringParameters": {"name": "answer.n.a"}}, Context())
     assert answer["statusCode"] == 200
     out = capsys.readouterr().out
     assert "PROBE-RECORD-FAILED n: emulator busy" in out and '"outcome": "ok"' in out

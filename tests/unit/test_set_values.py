@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestrator.errors import UsageError
-from orchestrator.semantics.probe import probe_specs
+from orchestrator.triggers import probe_specs
 from orchestrator.set_values import FREE_TEXT, RULES, check_sets, rule_for
 from orchestrator.settings import resolve_settings
 from orchestrator.triggers import REGISTRY, select_triggers

@@ -1,7 +1,7 @@
 import pytest
 
 from orchestrator.errors import UsageError
-from orchestrator.stack import check_set_names, values_for
+from orchestrator.set_values import check_sets, values_for
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import SyncAnswers, Trigger, UserEvent
 
@@ -44,35 +44,34 @@ def test_set_applies_to_triggers_that_know_the_name_and_scoped_names_to_one():
 
 def test_unknown_set_name_is_refused_with_the_known_names():
     with pytest.raises(UsageError, match="--set colour: unknown name for s3; known names are bucket, "):
-        check_set_names([REGISTRY["s3"]], {"colour": "red"})
+        check_sets([REGISTRY["s3"]], {"colour": "red"}, REGISTRY.values())
     with pytest.raises(UsageError, match="--set greeting: greeting is a setting of api, which is not selected"):
-        check_set_names([REGISTRY["s3"]], {"greeting": "hi"})
-    check_set_names(select_triggers(["all"]), {"greeting": "hi", "kinesis.batch_size": "10"})
+        check_sets([REGISTRY["s3"]], {"greeting": "hi"}, REGISTRY.values())
+    check_sets(select_triggers(["all"]), {"greeting": "hi", "kinesis.batch_size": "10"}, REGISTRY.values())
 
 
 def test_the_slowest_apply_keeps_the_cpu_and_a_single_one_yields_nothing():
-    from orchestrator.stack import slowest_to_apply
+    from orchestrator.deploy import slowest_to_apply
 
     assert slowest_to_apply([REGISTRY["api"], REGISTRY["kinesis"], REGISTRY["s3"]]) is REGISTRY["kinesis"]
     assert slowest_to_apply([REGISTRY["kinesis"], REGISTRY["sqs"]]) is REGISTRY["sqs"]
     assert slowest_to_apply([REGISTRY["api"]]) is None
 
 
-def test_the_default_send_event_fires_the_check_event_within_the_timeout():
+def test_the_default_send_event_sends_the_check_event_through_the_one_verb():
     from orchestrator.triggers.base import Target, UserEvent
     from orchestrator.triggers.sqs import SqsTrigger
 
     calls = []
 
     class Recording(SqsTrigger):
-        def fire_load(self, target, nonces, concurrency, timeout):
-            calls.append((nonces, concurrency, timeout))
-            return None
+        def send(self, target, texts, concurrency=1):
+            calls.append((texts, concurrency))
 
     sent = Recording().send_event(Target(None, {}), UserEvent(), 12.0)
-    [(nonces, concurrency, timeout)] = calls
-    assert (len(nonces), concurrency, timeout) == (1, 1, 12.0)
-    assert sent.receipt == {"nonce": nonces[0]} and sent.marker == f"Body = test-{nonces[0]}"
+    [([text], concurrency)] = calls
+    assert (text, concurrency) == (f"test-{sent.receipt['nonce']}", 1)
+    assert sent.receipt == {"nonce": sent.receipt["nonce"]} and sent.marker == f"Body = {text}"
 
 
 def test_every_trigger_type_sends_a_user_event_with_a_timeout():
@@ -83,29 +82,46 @@ def test_every_trigger_type_sends_a_user_event_with_a_timeout():
 
 
 class Recorded(Trigger):
-    """A trigger type without its own `trig fire` options, answering as told."""
+    """A trigger type without its own `trig fire` options, recording what it is asked to send."""
 
     name, invocation, description, defaults = "recorded", "asynchronous", "", {}
 
-    def __init__(self, answer):
-        self.answer, self.calls = answer, []
+    def __init__(self):
+        self.calls = []
 
-    def fire_load(self, target, nonces, concurrency, timeout):
-        self.calls.append((nonces, concurrency, timeout))
-        return self.answer(nonces) if self.answer else None
+    def send(self, target, texts, concurrency=1):
+        self.calls.append((texts, concurrency))
+
+    def source(self, target):
+        return "recorded-source"
 
     def marker(self, target, nonce):
-        return f"Data = {nonce}"
+        return f"Data = {self.payload(nonce)}"
 
-    def fire_and_confirm(self, target, nonce, timeout):
-        raise AssertionError("not used")
+    def probe_defaults(self, settings):
+        return {"stream": "probe-stream"}
+
+    def run_semantics(self, target, values, new_nonce, timeout):
+        return []
 
 
-def test_fire_without_options_sends_the_check_event_and_reads_its_answer_or_its_marker():
-    queued = Recorded(None)
-    sent = queued.send_event(None, UserEvent(), 12.0)
-    assert sent.marker == f"Data = {sent.receipt['nonce']}" and queued.calls[0][1:] == (1, 12.0)
-    answered = Recorded(lambda nonces: SyncAnswers(confirmed=set(nonces)))
-    assert answered.send_event(None, UserEvent(), 12.0).status == 200
-    refused = Recorded(lambda nonces: SyncAnswers(confirmed=set()))
-    assert refused.send_event(None, UserEvent(), 12.0).status is None
+def test_check_load_and_fire_all_go_through_send_with_the_check_payload():
+    recorded = Recorded()
+    assert recorded.fire_load(None, ["n1", "n2"], 4, 30.0) is None
+    sent = recorded.send_event(None, UserEvent(), 12.0)
+    assert recorded.calls == [(["test-n1", "test-n2"], 4), ([f"test-{sent.receipt['nonce']}"], 1)]
+    assert sent.marker == f"Data = test-{sent.receipt['nonce']}"
+
+
+def test_fire_without_options_refuses_options_the_type_does_not_take():
+    with pytest.raises(UsageError, match="trig fire recorded takes no --data"):
+        Recorded().send_event(None, UserEvent(data=b"x"), 12.0)
+
+
+def test_a_probe_is_the_common_values_and_the_types_own():
+    from orchestrator.settings import resolve_settings
+
+    spec = Recorded().probe(resolve_settings())
+    assert (spec.workspace, spec.template, spec.function_dir) == ("probe-recorded", "probe-recorded.tfvars.j2", "probe")
+    assert spec.defaults["stream"] == "probe-stream" and spec.defaults["function_name"] == "trig-probe-recorded"
+    assert spec.defaults["state_bucket"].endswith("-recorded-state")

@@ -1,58 +1,25 @@
-"""Asynchronous experiments: S3 queues the event; Lambda retries a failure, then uses the on-failure destination."""
+"""Asynchronous experiments: the source queues the event; Lambda retries a failure, then uses the on-failure destination."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from botocore.exceptions import ClientError
-
-from orchestrator.semantics.probe import ProbeWatch
-from orchestrator.semantics.verdicts import (
+from orchestrator.applied import Target, now_ms
+from orchestrator.experiments.destination import Destination
+from orchestrator.experiments.probe_log import ProbeWatch
+from orchestrator.experiments.verdicts import (
     Row, judge_async_always_raise, judge_async_fail_once, judge_async_returns_first, lines_for, unlogged,
 )
-from orchestrator.triggers.base import Target, now_ms
 
 SLEEP_MS = 2000
 # After the event reaches the destination, watch this long for an invocation that must not come.
 SETTLE_SECONDS = 2.0
 
 
-class Destination:
-    """The on-failure queue, drained as it is read; keeps every body seen."""
-
-    def __init__(self, target: Target, queue_url: str):
-        self.sqs = target.client("sqs")
-        self.queue_url = queue_url
-        self.bodies: list[str] = []
-
-    def drain(self) -> list[str]:
-        while True:
-            messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
-                                                WaitTimeSeconds=0).get("Messages", [])
-            if not messages:
-                return self.bodies
-            for message in messages:
-                self.bodies.append(message.get("Body", ""))
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-    def holds(self, nonce: str) -> bool:
-        return any(nonce in body for body in self.drain())
-
-
-def invoke_config_accepted(target: Target, retries: int) -> bool:
-    """True when the function's asynchronous invocation settings read back as applied: the retry limit and a destination."""
-    try:
-        config = target.client("lambda").get_function_event_invoke_config(FunctionName=target.function_name)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ResourceNotFoundException":
-            return False
-        raise
-    destination = ((config.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
-    return config.get("MaximumRetryAttempts") == retries and bool(destination)
-
-
-def run_queued_experiments(target: Target, trigger: str, action: str, fire, queue_url: str, retries: int,
-                           new_nonce, timeout: float, accepted: bool | None = None) -> list[Row]:
+def run_queued_experiments(target: Target, trigger: str, action: str, fire: Callable[[str], object], queue_url: str,
+                           retries: int, new_nonce: Callable[[], str], timeout: float,
+                           accepted: bool | None = None) -> list[Row]:
     """Slow, always-raising and fail-once events fired together through fire(instruction), then judged
     from the probe's lines and records and the on-failure queue. action names the call fire makes (PutObject, Publish...).
 
@@ -102,15 +69,3 @@ def run_queued_experiments(target: Target, trigger: str, action: str, fire, queu
     rows.append(row("retry recovers", "a function failing once is invoked twice and nothing reaches the destination",
                     once, judged))
     return rows
-
-
-def run_async_experiments(target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
-    """S3: the probe's instruction is the last segment of the object key."""
-    s3 = target.client("s3")
-    bucket = target.outputs["s3"]["bucket_name"]
-
-    def fire(instruction: str) -> None:
-        s3.put_object(Bucket=bucket, Key=f"probe/{instruction}.txt", Body=instruction.encode())
-
-    return run_queued_experiments(target, "s3", "PutObject", fire, target.outputs["s3"]["on_failure_queue_url"],
-                                  int(values["maximum_retry_attempts"]), new_nonce, timeout)

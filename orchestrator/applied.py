@@ -1,0 +1,33 @@
+"""An applied trigger as its Terraform outputs describe it, with clients for the emulator it lives in."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from orchestrator.aws import make_client
+from orchestrator.settings import Settings
+
+
+@dataclass(frozen=True)
+class Target:
+    """An applied trigger as its Terraform outputs describe it."""
+
+    settings: Settings
+    outputs: dict
+
+    @property
+    def function_name(self) -> str:
+        return str(self.outputs["function_name"])
+
+    @property
+    def log_group(self) -> str:
+        return str(self.outputs["log_group_name"])
+
+    def client(self, service: str):
+        return make_client(service, self.settings)
+
+
+def now_ms() -> int:
+    """Milliseconds since the epoch, as log events are stamped."""
+    return int(time.time() * 1000)
