@@ -8,13 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
+from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential, wait_fixed
 
 from orchestrator.errors import EmulatorError
 from orchestrator.watchdog import ANSWERED, REFUSED, SILENT
@@ -161,24 +160,30 @@ def start(home: Path, port: int | None = None, timeout: float = _START_TIMEOUT) 
     return record, True
 
 
+def _exited(pid: int) -> bool:
+    """True once the process has exited (reaped here when it is our child)."""
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return not _process_alive(pid)
+    return bool(finished)
+
+
 def _terminate(pid: int, timeout: float = _STOP_TIMEOUT) -> None:
+    """SIGTERM the emulator's process group; SIGKILL it if it has not exited within timeout seconds."""
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            finished, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            finished = pid if not _process_alive(pid) else 0
-        if finished:
-            return
-        time.sleep(0.05)
+    retrying = Retrying(retry=retry_if_result(lambda exited: not exited), stop=stop_after_delay(timeout),
+                        wait=wait_fixed(0.05))
     try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+        retrying(_exited, pid)
+    except RetryError:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def stop(home: Path) -> bool:
