@@ -98,16 +98,22 @@ def with_settings(*groups: str) -> Callable[[Callable], Callable]:
         clash = {option.name for option in options} & set(signature.parameters)
         if clash or "ctx" in signature.parameters:
             raise TypeError(f"{command.__name__} declares {sorted(clash) or 'ctx'} itself; with_settings adds it")
+        if options and "settings" not in injected:
+            raise TypeError(f"{command.__name__} takes connection options but no `settings` to receive them")
         own = [p for p in signature.parameters.values() if p.name not in injected]
         context = inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
 
         @functools.wraps(command)
         def wrapper(*, ctx: typer.Context, **values):
             flags = {option.name: values.pop(option.name) for option in options}
-            given = {"settings": lambda: settings_from(**flags),
-                     "progress": lambda: ctx.ensure_object(GlobalOptions).feedback}
-            return command(**values, **{name: given[name]() for name in injected})
+            if "settings" in injected:
+                values["settings"] = settings_from(**flags)
+            if "progress" in injected:
+                values["progress"] = ctx.ensure_object(GlobalOptions).feedback
+            return command(**values)
 
+        # Typer reads a command's options from its signature: show it the command's own parameters, then
+        # the declared options, then the context (which Typer fills in, not the command line).
         parameters = [*own, *(option.parameter() for option in options), context]
         wrapper.__signature__ = signature.replace(parameters=parameters)
         wrapper.__annotations__ = {p.name: p.annotation for p in parameters}

@@ -121,3 +121,11 @@ def test_a_command_may_not_declare_a_connection_option_itself():
 
     with pytest.raises(TypeError, match="endpoint"):
         with_settings(EMULATOR)(command)
+
+
+def test_a_command_taking_connection_options_must_receive_the_settings():
+    def command(*, progress=None) -> None:
+        """Example: trig nothing"""
+
+    with pytest.raises(TypeError, match="settings"):
+        with_settings(EMULATOR)(command)
