@@ -1,7 +1,8 @@
 """The trig command line: parse, call one function, print, exit.
 
-The commands live in orchestrator/commands/ (one module per group); this module
-assembles them into the Typer app and holds the global options.
+The commands live in orchestrator/commands/ (one module per group; the connection options they
+share are declared once, in commands/connection.py); this module assembles them into the Typer app
+and holds trig's own options, which it hands to the command through Typer's context.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 
 from orchestrator import feedback, installed_version
-from orchestrator.commands import boundary, checks, common, events, lifecycle, stacks
+from orchestrator.commands import boundary, checks, common, emulator, events, stacks
 from orchestrator.errors import UsageError
 
 app = typer.Typer(
@@ -41,7 +42,8 @@ VersionOpt = Annotated[bool, typer.Option("--version", is_eager=True, callback=_
 
 
 @app.callback()
-def global_options(quiet: QuietOpt = False, verbose: VerboseOpt = False, version: VersionOpt = False) -> None:
+def global_options(ctx: typer.Context, quiet: QuietOpt = False, verbose: VerboseOpt = False,
+                   version: VersionOpt = False) -> None:
     """Apply AWS Lambda trigger wiring with Terraform on a local emulator, and prove it works. Example: trig run all
 
     Progress and spinners go to stderr (spinners and colours only on a terminal; NO_COLOR turns colours off);
@@ -50,11 +52,11 @@ def global_options(quiet: QuietOpt = False, verbose: VerboseOpt = False, version
     if quiet and verbose:
         raise UsageError("--quiet and --verbose contradict each other: pass one.")
     level = feedback.QUIET if quiet else feedback.VERBOSE if verbose else feedback.NORMAL
-    common.FEEDBACK.level = level
+    ctx.ensure_object(common.GlobalOptions).feedback = feedback.Feedback(level)
     feedback.configure_output(level)
 
 
-for command in (lifecycle.up, lifecycle.down, lifecycle.status, lifecycle.config, stacks.apply, checks.check,
+for command in (emulator.up, emulator.down, emulator.status, emulator.config, stacks.apply, checks.check,
                 events.logs, events.fire, stacks.destroy, stacks.run, stacks.plan, stacks.validate):
     app.command()(command)
 

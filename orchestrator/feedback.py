@@ -91,7 +91,9 @@ class Feedback:
 
 
 def configure_output(level: int) -> None:
-    """Verbose: stream Terraform's own output (the adapter logs it line by line) to stderr."""
+    """Verbose: stream Terraform's own output (the adapter logs it line by line) to stderr.
+
+    Every level sets both loggers, so a command line's -v ends with it (the CLI may run twice in one process)."""
     logger = logging.getLogger(TERRAFORM_OUTPUT_LOGGER)
     logger.propagate = False
     logger.handlers.clear()
@@ -103,3 +105,4 @@ def configure_output(level: int) -> None:
         logging.getLogger("orchestrator").setLevel(logging.INFO)
     else:
         logger.setLevel(logging.WARNING)
+        logging.getLogger("orchestrator").setLevel(logging.NOTSET)

@@ -21,6 +21,7 @@ try:  # Typer 0.2x carries its own copy of Click
 except ImportError:  # pragma: no cover - older Typer depends on Click itself
     from click import exceptions as click_errors
 
+from orchestrator.commands.common import GlobalOptions
 from orchestrator.errors import TrigError
 
 EXIT_USAGE = 2
@@ -62,11 +63,13 @@ class TrigGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
+        # This command line's own -q/-v, filled in by the callback: the boundary needs -v after the command ended.
+        options = extra.setdefault("obj", GlobalOptions())
         try:
             outcome = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
             code = outcome if isinstance(outcome, int) else 0
         except Exception as exc:  # the boundary: nothing gets past it as a traceback
-            code = report_failure(exc, argv, self)
+            code = report_failure(exc, argv, self, verbose=getattr(options, "verbose", False))
             if code == EXIT_USAGE and "--detailed-exitcode" in argv:
                 code = 1  # there 2 means "changes", so every error exits 1, as Terraform's do
         if standalone_mode:
@@ -74,15 +77,7 @@ class TrigGroup(TyperGroup):
         return code
 
 
-def verbose() -> bool:
-    """True when -v was given (the global callback has set the feedback level)."""
-    from orchestrator.commands.common import FEEDBACK
-    from orchestrator.feedback import VERBOSE
-
-    return FEEDBACK.level == VERBOSE
-
-
-def report_failure(exc: Exception, argv: list[str], group=None) -> int:
+def report_failure(exc: Exception, argv: list[str], group=None, verbose: bool = False) -> int:
     """Print one line for exc on stderr (and its traceback first with -v, when it is a bug); return the exit code."""
     if isinstance(exc, click_errors.NoArgsIsHelpError):
         typer.echo(exc.format_message())  # `trig` alone: the help, as asked for
@@ -103,7 +98,7 @@ def report_failure(exc: Exception, argv: list[str], group=None) -> int:
     if isinstance(exc, typer.Abort):
         typer.echo("trig: error: aborted.", err=True)
         return 1
-    if verbose():
+    if verbose:
         typer.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
         typer.echo(f"trig: internal error: {type(exc).__name__}: {one_line(str(exc))}", err=True)
     else:

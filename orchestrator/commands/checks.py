@@ -8,13 +8,13 @@ from typing import Annotated, Optional
 import typer
 
 from orchestrator import checking, reports, semantics
-from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
-    TRIGGER_NAMES, echo_json, json_option, progress, reports_errors, settings_from,
-)
+from orchestrator.commands.common import SetOpt, TimeoutOpt, TRIGGER_NAMES, echo_json, json_option, reports_errors
+from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.errors import UsageError
 from orchestrator.load import LoadResult
+from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
+from orchestrator.settings import Settings
 
 OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(
     metavar="TRIGGER", show_default=False,
@@ -44,18 +44,14 @@ def _print_rows(rows: list[semantics.Row]) -> None:
         typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<34} {r.verdict}")
         typer.echo(f"{'':<9}expected: {r.expected}")
         typer.echo(f"{'':<9}observed: {r.observed}")
-        typer.echo(f"{'':<9}{reports.row_evidence(r)}")
 
 
 def _print_load_results(results: list[LoadResult]) -> None:
     typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'FIRED':>6} {'CONFIRMED':>9} {'MISSING':>7} {'DUPLICATED':>10} {'SECONDS':>8}")
     for r in results:
         typer.echo(f"{r.trigger:<10} {r.invocation:<13} {r.fired:>6} {r.confirmed:>9} {r.missing:>7} {r.duplicated:>10} {r.seconds:>8.2f}")
-        typer.echo(f"{'':<10} {reports.load_evidence(r)}")
         if r.missing_examples:
             typer.echo(f"{'':<10} missing nonces, first ones: {', '.join(r.missing_examples)}")
-        if r.missing and r.invocations is not None:
-            typer.echo(f"{'':<10} of the missing: {reports.missing_split(r)}")
         if r.unanswered:
             typer.echo(f"{'':<10} last answers of the missing: {', '.join(f'{k} x{v}' for k, v in r.unanswered.items())}")
         if r.retried:
@@ -63,11 +59,11 @@ def _print_load_results(results: list[LoadResult]) -> None:
 
 
 @reports_errors
+@with_settings(EMULATOR, TERRAFORM)
 def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
           count: CountOpt = None, concurrency: ConcurrencyOpt = 4, semantics_: SemanticsOpt = False,
-          json_: JsonOpt = False, junit: JunitOpt = None, set_: SetOpt = None, keep: KeepOpt = False,
-          endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None,
-          region: RegionOpt = None, account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+          json_: JsonOpt = False, junit: JunitOpt = None, set_: SetOpt = None, keep: KeepOpt = False, *,
+          settings: Settings, progress: Progress) -> None:
     """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --timeout 60
 
     With --count, fire many and account for each (example: trig check api --count 500 --concurrency 20);
@@ -75,7 +71,6 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
     --json prints the result as one JSON document; --junit FILE also writes JUnit XML for CI
     (example: trig check all --json --junit trig.xml).
     """
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     if semantics_:
         rows = semantics.check_semantics(settings, triggers or [], parse_set_options(set_ or []), timeout,
                                          keep=keep, progress=progress)

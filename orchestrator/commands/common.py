@@ -1,30 +1,22 @@
-"""What every command shares: option types, the error boundary, settings, progress and JSON output."""
+"""What every command shares: option types, trig's own options for the command line being run, Ctrl-C, JSON output.
+
+The connection options and the Settings they resolve to are in commands/connection.py.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from orchestrator.feedback import Feedback
-from orchestrator.set_values import checked_settings
-from orchestrator.triggers import settables
-from orchestrator.settings import Settings
+from orchestrator.feedback import VERBOSE, Feedback
 from orchestrator.triggers import REGISTRY
 
-# Flags beat TRIG_* variables beat the config file beat defaults: resolve_settings reads the
-# environment itself (not Typer), so that `trig config` can say where each value came from.
-EndpointOpt = Annotated[Optional[str], typer.Option("--endpoint", metavar="URL", help="Emulator URL; env TRIG_ENDPOINT, config `endpoint` (default: the one `trig up` started, else http://localhost:4566). Example: --endpoint http://127.0.0.1:4566")]
-PluginDirOpt = Annotated[Optional[str], typer.Option("--plugin-dir", metavar="DIR", help="Provider mirror folder; trig writes its own Terraform CLI config to use it; env TRIG_PLUGIN_DIR, config `plugin_dir`. Example: --plugin-dir /opt/tf-plugins")]
-TerraformBinOpt = Annotated[Optional[str], typer.Option("--terraform-bin", metavar="BIN", help="Terraform or OpenTofu binary to run; env TRIG_TERRAFORM, config `terraform_bin` (default: terraform). Example: --terraform-bin tofu")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", metavar="REGION", help="AWS region the emulator serves; env TRIG_REGION, config `region` (default: us-east-1). Example: --region eu-west-1")]
-AccountOpt = Annotated[Optional[str], typer.Option("--account", metavar="ID", help="12-digit emulator account (the fake access key); env TRIG_ACCOUNT, config `account` (default: 000000000000). Example: --account 123456789012")]
-AllowRemoteOpt = Annotated[bool, typer.Option("--allow-remote", envvar="TRIG_ALLOW_REMOTE",
-                           help="Accept an endpoint that is not a loopback address. Example: --allow-remote --endpoint http://10.0.0.5:4566")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", metavar="NAME=VALUE", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE; beats the config file's [tool.trig.set]. Example: --set greeting=hi")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, metavar="SECONDS", help="Seconds to wait for each event's confirmation. Example: --timeout 60")]
 
@@ -50,7 +42,16 @@ def json_option(example: str):
                                                        f"(progress goes to stderr). Example: {example}")]
 
 
-FEEDBACK = Feedback()
+@dataclass
+class GlobalOptions:
+    """What trig's own options (-q, -v) chose for the one command line being run; Typer's context carries it
+    from the callback to the command, and the error boundary reads it (commands/boundary.py)."""
+
+    feedback: Feedback = field(default_factory=Feedback)
+
+    @property
+    def verbose(self) -> bool:
+        return self.feedback.level == VERBOSE
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -66,16 +67,6 @@ def reports_errors(command: Callable) -> Callable:
             raise typer.Exit(code=130) from None
 
     return wrapper
-
-
-def settings_from(endpoint: str | None = None, plugin_dir: str | None = None, terraform_bin: str | None = None,
-                  allow_remote: bool = False, region: str | None = None, account: str | None = None) -> Settings:
-    return checked_settings(settables, endpoint=endpoint, plugin_dir=plugin_dir, terraform_bin=terraform_bin,
-                            allow_remote=allow_remote, region=region, account=account)
-
-
-# The progress callback the logic gets: lines on stderr, spinners on a terminal (--quiet: nothing).
-progress = FEEDBACK
 
 
 def echo_json(document: object) -> None:

@@ -9,12 +9,12 @@ import typer
 
 from orchestrator import fire as firing
 from orchestrator import tail
-from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, RegionOpt, TimeoutOpt, progress, reports_errors, settings_from,
-    trigger_argument,
-)
+from orchestrator.commands.common import TimeoutOpt, reports_errors, trigger_argument
+from orchestrator.commands.connection import EMULATOR, with_settings
 from orchestrator.errors import TrigError
+from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
+from orchestrator.settings import Settings
 from orchestrator.triggers.base import UserEvent
 
 LogsTriggerArg = trigger_argument("trig logs sqs")
@@ -28,10 +28,9 @@ QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", metavar="NAME=
 
 
 @reports_errors
-def logs(trigger: LogsTriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False, endpoint: EndpointOpt = None,
-         region: RegionOpt = None, account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+@with_settings(EMULATOR)
+def logs(trigger: LogsTriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False, *, settings: Settings) -> None:
     """Print the trigger's function log lines from CloudWatch Logs, like `aws logs tail`. Example: trig logs kinesis --since 1h --follow"""
-    settings = settings_from(endpoint, allow_remote=allow_remote, region=region, account=account)
     seconds = tail.parse_duration(since)
     try:
         tail.tail_logs(settings, trigger, seconds, follow, lambda event: typer.echo(tail.format_event(event)))
@@ -40,9 +39,9 @@ def logs(trigger: LogsTriggerArg, since: SinceOpt = "10m", follow: FollowOpt = F
 
 
 @reports_errors
+@with_settings(EMULATOR)
 def fire(trigger: FireTriggerArg, data: DataOpt = None, file: FileOpt = None, key: KeyOpt = None, query: QueryOpt = None,
-         timeout: TimeoutOpt = 30.0, endpoint: EndpointOpt = None, region: RegionOpt = None, account: AccountOpt = None,
-         allow_remote: AllowRemoteOpt = False) -> None:
+         timeout: TimeoutOpt = 30.0, *, settings: Settings, progress: Progress) -> None:
     """Send one event of your choosing through a real trigger and print what came back. Example: trig fire s3 --key hello.txt
 
     api prints the HTTP status and body (example: trig fire api --query name=lambda); s3 and kinesis
@@ -51,7 +50,6 @@ def fire(trigger: FireTriggerArg, data: DataOpt = None, file: FileOpt = None, ke
     the other types send the event `trig check` sends, with a fresh nonce, and print the same
     (example: trig fire sqs).
     """
-    settings = settings_from(endpoint, allow_remote=allow_remote, region=region, account=account)
     event = UserEvent(data=firing.read_event_body(data, file), key=key, query=parse_set_options(query or [], option="--query"))
     result = firing.fire_event(settings, trigger, event, timeout, progress=progress)
     sent = result.sent

@@ -9,12 +9,12 @@ import typer
 
 from orchestrator import checking, deploy, plan_review, semantics, validation
 from orchestrator.commands.checks import print_results
-from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, SetOpt, TerraformBinOpt, TimeoutOpt,
-    progress, reports_errors, settings_from, triggers_argument,
-)
+from orchestrator.commands.common import SetOpt, TimeoutOpt, reports_errors, triggers_argument
+from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.errors import UsageError
+from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
+from orchestrator.settings import Settings
 
 _REFRESH_HELP = ("Run Terraform (with its refresh) even when the inputs are unchanged since the last apply, "
                  "to repair drift. Example: ")
@@ -38,22 +38,18 @@ def _print_counts(counts: dict[str, dict[str, int]]) -> None:
 
 
 @reports_errors
-def apply(triggers: ApplyTriggersArg, set_: SetOpt = None, refresh: ApplyRefreshOpt = False, endpoint: EndpointOpt = None,
-          plugin_dir: PluginDirOpt = None,
-          terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
-          allow_remote: AllowRemoteOpt = False) -> None:
+@with_settings(EMULATOR, TERRAFORM)
+def apply(triggers: ApplyTriggersArg, set_: SetOpt = None, refresh: ApplyRefreshOpt = False, *,
+          settings: Settings, progress: Progress) -> None:
     """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi"""
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     counts = deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
     _print_counts(counts)
 
 
 @reports_errors
-def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
-            terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
-            allow_remote: AllowRemoteOpt = False) -> None:
+@with_settings(EMULATOR, TERRAFORM)
+def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, *, settings: Settings, progress: Progress) -> None:
     """Destroy the triggers' resources. Example: trig destroy all"""
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     if probes:
         destroyed = semantics.destroy_probes(settings, triggers)
         typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'no probe stack was applied'}")
@@ -63,13 +59,11 @@ def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, endpoint: E
 
 
 @reports_errors
-def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RunRefreshOpt = False,
-        endpoint: EndpointOpt = None,
-        plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, region: RegionOpt = None,
-        account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+@with_settings(EMULATOR, TERRAFORM)
+def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RunRefreshOpt = False, *,
+        settings: Settings, progress: Progress) -> None:
     """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
-    settings = deploy.emulator_for_run(settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account),
-                                      triggers, progress=progress)
+    settings = deploy.emulator_for_run(settings, triggers, progress=progress)
     _print_counts(deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
     results = checking.check_triggers(settings, triggers, timeout, progress=progress)
     print_results(results)
@@ -78,15 +72,14 @@ def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.
 
 
 @reports_errors
+@with_settings(EMULATOR, TERRAFORM)
 def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "text", json_: PlanJsonOpt = False,
-         out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, endpoint: EndpointOpt = None,
-         plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None, region: RegionOpt = None,
-         account: AccountOpt = None, allow_remote: AllowRemoteOpt = False) -> None:
+         out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, *,
+         settings: Settings, progress: Progress) -> None:
     """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md"""
     with plan_review.errors_exit_one(detailed_exitcode):
         if json_ and format_ not in ("text", "json"):
             raise UsageError(f"--json means --format json: drop --format {format_} or --json.")
-        settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
         plans, text = plan_review.plan_and_render(settings, triggers, parse_set_options(set_ or []),
                                                   "json" if json_ else format_, progress=progress)
         if out is None:
@@ -99,9 +92,9 @@ def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "t
 
 
 @reports_errors
-def validate(plugin_dir: PluginDirOpt = None, terraform_bin: TerraformBinOpt = None) -> None:
+@with_settings(TERRAFORM)
+def validate(*, settings: Settings, progress: Progress) -> None:
     """Check that terraform/ is formatted, that every module README matches its variables and outputs, and that every root (envs/localstack, envs/aws) and module validates. Example: trig validate"""
-    settings = settings_from(plugin_dir=plugin_dir, terraform_bin=terraform_bin)
     failures = validation.validate_project(settings, progress=progress)
     for failure in failures:
         typer.echo(failure)

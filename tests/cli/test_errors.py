@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
-from orchestrator.commands import boundary, lifecycle
+from orchestrator.commands import boundary, connection
 
 runner = CliRunner()
 
@@ -68,13 +68,13 @@ def _boom(*args, **kwargs):
 
 
 def test_an_unexpected_exception_is_one_line_with_exit_70(monkeypatch):
-    monkeypatch.setattr(lifecycle, "settings_from", _boom)
+    monkeypatch.setattr(connection, "settings_from", _boom)
     result = invoke("config")
     assert_one_line(result, 70, "trig: internal error: RuntimeError: boom second line (rerun with -v for the traceback)")
 
 
 def test_verbose_adds_the_traceback_before_the_line(monkeypatch):
-    monkeypatch.setattr(lifecycle, "settings_from", _boom)
+    monkeypatch.setattr(connection, "settings_from", _boom)
     result = invoke("-v", "config")
     assert result.exit_code == 70, result.output
     lines = result.stderr.splitlines()

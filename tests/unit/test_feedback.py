@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 import pytest
 from rich.console import Console
 
-from orchestrator.feedback import NORMAL, QUIET, VERBOSE, Feedback
+from orchestrator.feedback import NORMAL, QUIET, TERRAFORM_OUTPUT_LOGGER, VERBOSE, Feedback, configure_output
 from orchestrator.progress import Step, step
 
 
@@ -70,3 +71,14 @@ def test_a_callback_without_begin_gets_the_messages_only():
     with step(said.append, "applying api", done="applied api") as current:
         current.outcome = "x"
     assert said == []
+
+
+def test_verbose_output_ends_with_the_next_configuration():
+    try:
+        configure_output(VERBOSE)
+        assert logging.getLogger(TERRAFORM_OUTPUT_LOGGER).handlers
+        configure_output(NORMAL)
+        assert logging.getLogger(TERRAFORM_OUTPUT_LOGGER).handlers == []
+        assert logging.getLogger("orchestrator").level == logging.NOTSET
+    finally:
+        configure_output(NORMAL)

@@ -3,7 +3,7 @@ import pytest
 from orchestrator.errors import UsageError
 from orchestrator.set_values import check_sets, values_for
 from orchestrator.triggers import REGISTRY, select_triggers
-from orchestrator.triggers.base import SyncAnswers, Trigger, UserEvent
+from orchestrator.triggers.base import Trigger, UserEvent
 
 
 def test_all_selects_every_trigger_in_registry_order():

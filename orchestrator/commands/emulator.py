@@ -7,12 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from orchestrator import emulator, engines, inventory
-from orchestrator.commands.common import (
-    AccountOpt, AllowRemoteOpt, EndpointOpt, PluginDirOpt, RegionOpt, TerraformBinOpt, echo_json,
-    json_option, path_json, path_text, progress, reports_errors, settings_from,
-)
+from orchestrator.commands.common import echo_json, json_option, path_json, path_text, reports_errors
+from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.location import Location
+from orchestrator.progress import Progress
+from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter
 
 StatusJsonOpt = json_option("trig status --json")
@@ -23,11 +23,11 @@ EngineOpt = Annotated[str, typer.Option("--engine", metavar="ENGINE", help="Engi
 
 
 @reports_errors
-def up(port: PortOpt = None, engine: EngineOpt = engines.MINISTACK) -> None:
+@with_settings()
+def up(port: PortOpt = None, engine: EngineOpt = engines.MINISTACK, *, settings: Settings, progress: Progress) -> None:
     """Start an emulator in the background on 127.0.0.1 and print its endpoint. Example: trig up --port 4566"""
     if engine not in engines.ENGINES:
         raise UsageError(f"--engine {engine!r} is not one of {', '.join(engines.ENGINES)}.")
-    settings = settings_from()
     if engine == engines.LOCALSTACK:
         endpoint = engines.start_localstack(settings.home, port or emulator.DEFAULT_PORT)
         progress("started LocalStack")
@@ -39,9 +39,9 @@ def up(port: PortOpt = None, engine: EngineOpt = engines.MINISTACK) -> None:
 
 
 @reports_errors
-def down() -> None:
+@with_settings()
+def down(*, settings: Settings) -> None:
     """Stop the emulator `trig up` started (MiniStack or LocalStack). Example: trig down"""
-    settings = settings_from()
     if engines.recorded_engine(settings.home) == engines.LOCALSTACK:
         engines.stop_localstack(settings.home)
         typer.echo("stopped")
@@ -58,11 +58,9 @@ def _terraform_version(settings) -> str:
 
 
 @reports_errors
-def status(json_: StatusJsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
-           terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
-           allow_remote: AllowRemoteOpt = False) -> None:
+@with_settings(EMULATOR, TERRAFORM)
+def status(json_: StatusJsonOpt = False, *, settings: Settings) -> None:
     """Show the endpoint, the engine answering there, its health, and each trigger: applied and present in the emulator, applied but missing, or not applied. Example: trig status --json"""
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     engine = engines.detect_engine(settings.endpoint)
     info = emulator.health(settings.endpoint) if engine.name != engines.NONE else None
     statuses = inventory.survey_triggers(settings, known={settings.endpoint: info is not None})
@@ -89,16 +87,14 @@ def status(json_: StatusJsonOpt = False, endpoint: EndpointOpt = None, plugin_di
 
 
 @reports_errors
-def config(json_: ConfigJsonOpt = False, endpoint: EndpointOpt = None, plugin_dir: PluginDirOpt = None,
-           terraform_bin: TerraformBinOpt = None, region: RegionOpt = None, account: AccountOpt = None,
-           allow_remote: AllowRemoteOpt = False) -> None:
+@with_settings(EMULATOR, TERRAFORM)
+def config(json_: ConfigJsonOpt = False, *, settings: Settings) -> None:
     """Show each effective setting and where it came from: flag, env, config file or default. Example: trig config --json
 
     The config file is the nearest trig.toml or pyproject.toml with [tool.trig], from the
     current folder upwards (or TRIG_CONFIG), with keys endpoint, region, plugin_dir,
     terraform_bin, account and a [tool.trig.set] table of default --set values.
     """
-    settings = settings_from(endpoint, plugin_dir, terraform_bin, allow_remote, region, account)
     values = {"endpoint": settings.endpoint, "region": settings.region, "plugin_dir": path_text(settings.plugin_dir),
               "terraform_bin": settings.terraform_bin, "account": settings.account_id}
     source = f"config {settings.config_file}"
