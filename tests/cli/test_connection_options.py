@@ -106,7 +106,7 @@ def test_verbose_ends_with_its_command_line(monkeypatch):
 
 
 def test_the_command_gets_the_progress_of_its_own_command_line(monkeypatch, tmp_path):
-    from orchestrator import checking, deploy
+    from orchestrator import deploy
 
     levels = []
     monkeypatch.setattr(deploy, "apply_triggers", lambda *a, progress, **k: levels.append(progress.level) or {})
