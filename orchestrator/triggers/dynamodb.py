@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from orchestrator.batches import chunks, send_all
-from orchestrator.experiments.batched import batch_rows, retry_limit_row, retry_row
-from orchestrator.experiments.destination import mapping_accepted
-from orchestrator.experiments.verdicts import Row
-from orchestrator.settings import Settings
-from orchestrator.triggers.base import MappedTrigger, NewNonce, Target
+from orchestrator.triggers.base import Target
+from orchestrator.triggers.streamed import StreamTrigger
 
 _BATCH_WRITE_LIMIT = 25
-# Experiments: items put for the batch-size row, and failures before the retried batch succeeds.
-RECORDS = 25
-FAILURES = 2
 
 
-class DynamodbTrigger(MappedTrigger):
+class DynamodbTrigger(StreamTrigger):
     name = "dynamodb"
-    invocation = "stream"
+    probe_source = {"table": "trig-probe-table"}
+    record_unit = "items"
+    ordered = False
+    batch_info = "DDBStreamBatchInfo"
     action = "BatchWriteItem"
     description = "DynamoDB table stream (NEW_AND_OLD_IMAGES) read by an event source mapping"
     defaults = {
@@ -51,24 +48,3 @@ class DynamodbTrigger(MappedTrigger):
 
     def marker(self, target: Target, nonce: str) -> str:
         return f"INSERT nonce = {nonce}"
-
-    def probe_defaults(self, settings: Settings) -> dict[str, object]:
-        return {"table": "trig-probe-table", "batch_size": 10, "starting_position": "TRIM_HORIZON",
-                "maximum_retry_attempts": 2, "bisect_batch_on_function_error": False,
-                "on_failure_queue": "trig-probe-dynamodb-failures"}
-
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
-        """Batch size, retry of a failing batch until it succeeds, then the retry limit (last: it may block the stream)."""
-        def send(texts: list[str]) -> None:
-            self.send(target, texts)
-
-        retries = int(values["maximum_retry_attempts"])
-        outputs = target.outputs["dynamodb"]
-        rows = batch_rows(target, self.name, self.invocation, send, int(values["batch_size"]), RECORDS, "items",
-                          new_nonce(), timeout)
-        rows.append(retry_row(target, self.name, self.invocation, send, FAILURES, new_nonce(), timeout,
-                              f"a batch failing {FAILURES} times is retried until it succeeds ({FAILURES + 1} invocations)"))
-        rows.append(retry_limit_row(target, self.name, send, retries,
-                                    mapping_accepted(target, outputs["event_source_mapping_uuid"], retries),
-                                    outputs["on_failure_queue_url"], "DDBStreamBatchInfo", new_nonce(), timeout))
-        return rows
