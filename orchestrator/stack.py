@@ -16,7 +16,7 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator import emulator, tfstate, wiring
+from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory, make_client
 from orchestrator.errors import EmulatorError, TerraformError, TerraformStopped, TrigError, UsageError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
@@ -32,6 +32,7 @@ from orchestrator.render import render_tfvars
 from orchestrator.set_values import check_sets
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform import TerraformAdapter, change_counts, wait_through_interrupts
+from orchestrator.terraform import state as tfstate
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Confirmation, Target, Trigger
 
