@@ -110,10 +110,10 @@ def run_queued_experiments(target: Target, trigger: str, action: str, fire, queu
 def run_async_experiments(target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
     """S3: the probe's instruction is the last segment of the object key."""
     s3 = target.client("s3")
-    bucket = target.outputs["s3"]["bucket_name"]
+    bucket = target.outputs.of("s3", "bucket_name")
 
     def fire(instruction: str) -> None:
         s3.put_object(Bucket=bucket, Key=f"probe/{instruction}.txt", Body=instruction.encode())
 
-    return run_queued_experiments(target, "s3", "PutObject", fire, target.outputs["s3"]["on_failure_queue_url"],
+    return run_queued_experiments(target, "s3", "PutObject", fire, target.outputs.of("s3", "on_failure_queue_url"),
                                   int(values["maximum_retry_attempts"]), new_nonce, timeout)

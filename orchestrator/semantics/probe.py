@@ -17,7 +17,7 @@ from orchestrator.render import render_tfvars
 from orchestrator.semantics.verdicts import ProbeLine, parse_probe_lines
 from orchestrator.settings import Settings
 from orchestrator.stack import values_for
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform import Outputs, TerraformAdapter
 from orchestrator.triggers import REGISTRY
 from orchestrator.triggers.base import Target
 
@@ -102,7 +102,7 @@ def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str,
     return path
 
 
-def apply_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> dict:
+def apply_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> Outputs:
     """Apply a fresh probe stack and return its outputs; a stack left by an earlier run is destroyed first,
     since its stream may still hold a batch that fails forever."""
     if terraform.state_resources(spec.workspace):

@@ -97,11 +97,11 @@ def _retry_row(target: Target, stream: str, nonce: str, timeout: float) -> Row:
 
 def _limit_row(target: Target, stream: str, values: dict, nonce: str, timeout: float) -> Row:
     retries = int(values["maximum_retry_attempts"])
-    kinesis = target.outputs["kinesis"]
-    mapping = target.client("lambda").get_event_source_mapping(UUID=kinesis["event_source_mapping_uuid"])
+    mapping_uuid = target.outputs.of("kinesis", "event_source_mapping_uuid")
+    mapping = target.client("lambda").get_event_source_mapping(UUID=mapping_uuid)
     accepted = (mapping.get("MaximumRetryAttempts") == retries
                 and bool(((mapping.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")))
-    destination = Destination(target, kinesis["on_failure_queue_url"])
+    destination = Destination(target, target.outputs.of("kinesis", "on_failure_queue_url"))
     start = now_ms()
     [sequence] = _put(target, stream, [f"raise.{nonce}.stuck"])
 
@@ -137,7 +137,7 @@ def _limit_row(target: Target, stream: str, values: dict, nonce: str, timeout: f
 
 def run_stream_experiments(target: Target, values: dict, new_nonce, timeout: float) -> list[Row]:
     """Batching and order, retry until success, then the retry limit (last: it may block the shard)."""
-    stream = target.outputs["kinesis"]["stream_name"]
+    stream = target.outputs.of("kinesis", "stream_name")
     rows = _batch_rows(target, stream, int(values["batch_size"]), new_nonce(), timeout)
     rows.append(_retry_row(target, stream, new_nonce(), timeout))
     rows.append(_limit_row(target, stream, values, new_nonce(), timeout))

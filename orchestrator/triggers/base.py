@@ -15,6 +15,7 @@ from orchestrator.aws import make_client
 from orchestrator.errors import UsageError
 from orchestrator.logwatch import LogEvent, read_log_events, wait_for_log_events
 from orchestrator.settings import Settings
+from orchestrator.terraform.state import Outputs
 
 if TYPE_CHECKING:
     from orchestrator.semantics.verdicts import Row
@@ -64,15 +65,15 @@ class Target:
     """An applied trigger as its Terraform outputs describe it."""
 
     settings: Settings
-    outputs: dict
+    outputs: Outputs
 
     @property
     def function_name(self) -> str:
-        return str(self.outputs["function_name"])
+        return self.outputs.function_name
 
     @property
     def log_group(self) -> str:
-        return str(self.outputs["log_group_name"])
+        return self.outputs.log_group_name
 
     def client(self, service: str):
         return make_client(service, self.settings)
@@ -164,7 +165,7 @@ class MappedTrigger(Trigger):
 
     def diagnose(self, target: Target) -> list[str]:
         lines = super().diagnose(target)
-        uuid = target.outputs[self.name].get("event_source_mapping_uuid")
+        uuid = target.outputs.of(self.name, "event_source_mapping_uuid", default=None)
         try:
             mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
             lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "

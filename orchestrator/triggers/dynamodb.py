@@ -14,7 +14,7 @@ SETTLE_SECONDS = 2.5
 
 
 def item(target: Target, nonce: str) -> dict:
-    key = target.outputs["dynamodb"]["hash_key"]
+    key = target.outputs.of("dynamodb", "hash_key")
     return {key: {"S": f"trig-check-{nonce}"}, "nonce": {"S": nonce}}
 
 
@@ -35,7 +35,7 @@ class DynamodbTrigger(MappedTrigger):
         return f"INSERT nonce = {nonce}"
 
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
-        table = target.outputs["dynamodb"]["table_name"]
+        table = target.outputs.of("dynamodb", "table_name")
         dynamodb = target.client("dynamodb")
         for start in range(0, len(nonces), _BATCH_WRITE_LIMIT):
             pending = {table: [{"PutRequest": {"Item": item(target, n)}} for n in nonces[start:start + _BATCH_WRITE_LIMIT]]}
@@ -47,7 +47,7 @@ class DynamodbTrigger(MappedTrigger):
         return None
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        table = target.outputs["dynamodb"]["table_name"]
+        table = target.outputs.of("dynamodb", "table_name")
         start = now_ms()
         target.client("dynamodb").put_item(TableName=table, Item=item(target, nonce))
         return confirm_marker(target, start, timeout, self.marker(target, nonce), f"PutItem to {table}")
@@ -70,7 +70,7 @@ class DynamodbTrigger(MappedTrigger):
 def _put(target: Target, instructions: list[str]) -> None:
     """Put one item per instruction, in order; the probe reads the instruction from the new image."""
     dynamodb = target.client("dynamodb")
-    table, key = target.outputs["dynamodb"]["table_name"], target.outputs["dynamodb"]["hash_key"]
+    table, key = target.outputs.of("dynamodb", "table_name"), target.outputs.of("dynamodb", "hash_key")
     for text in instructions:
         dynamodb.put_item(TableName=table, Item={key: {"S": text}, "probe": {"S": text}})
 
@@ -104,11 +104,11 @@ def _limit_row(target: Target, retries: int, nonce: str, timeout: float):
     from orchestrator.semantics.probe import read_probe_lines
     from orchestrator.semantics.verdicts import Row, judge_stream_retry_limit, lines_for
 
-    outputs = target.outputs["dynamodb"]
-    mapping = target.client("lambda").get_event_source_mapping(UUID=outputs["event_source_mapping_uuid"])
+    mapping_uuid = target.outputs.of("dynamodb", "event_source_mapping_uuid")
+    mapping = target.client("lambda").get_event_source_mapping(UUID=mapping_uuid)
     accepted = (mapping.get("MaximumRetryAttempts") == retries
                 and bool(((mapping.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")))
-    destination = Destination(target, outputs["on_failure_queue_url"])
+    destination = Destination(target, target.outputs.of("dynamodb", "on_failure_queue_url"))
     start = now_ms()
     _put(target, [f"raise.{nonce}.stuck"])
 

@@ -32,7 +32,7 @@ class KinesisTrigger(MappedTrigger):
         return f"Data = test-{nonce}"
 
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
-        stream = target.outputs["kinesis"]["stream_name"]
+        stream = target.outputs.of("kinesis", "stream_name")
         kinesis = target.client("kinesis")
         for start in range(0, len(nonces), _PUT_RECORDS_LIMIT):
             chunk = nonces[start:start + _PUT_RECORDS_LIMIT]
@@ -46,7 +46,7 @@ class KinesisTrigger(MappedTrigger):
         return None
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        stream = target.outputs["kinesis"]["stream_name"]
+        stream = target.outputs.of("kinesis", "stream_name")
         data = f"test-{nonce}"
         start = now_ms()
         target.client("kinesis").put_record(StreamName=stream, PartitionKey="123", Data=data.encode())
@@ -57,7 +57,7 @@ class KinesisTrigger(MappedTrigger):
         if event.query:
             raise UsageError("the kinesis trigger takes --data or --file and --key (the partition key), not --query.")
         data = event.data if event.data is not None else f"test-{uuid.uuid4().hex[:12]}".encode()
-        stream = target.outputs["kinesis"]["stream_name"]
+        stream = target.outputs.of("kinesis", "stream_name")
         response = target.client("kinesis").put_record(StreamName=stream, PartitionKey=event.key or "123", Data=data)
         text = data.decode("utf-8", errors="replace")
         # The function logs "<eventName> Data = <data>"; a multi-line record cannot be matched on one line.

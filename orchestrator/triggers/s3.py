@@ -14,9 +14,8 @@ BANNER = "S3 trigger Lambda"
 
 def object_key(target: Target, nonce: str) -> str:
     """A key carrying the nonce that passes the notification's prefix and suffix filters."""
-    s3 = target.outputs["s3"]
-    suffix = s3.get("filter_suffix") or ".txt"
-    return f"{s3.get('filter_prefix') or ''}trig-check-{nonce}{suffix}"
+    suffix = target.outputs.of("s3", "filter_suffix", default=None) or ".txt"
+    return f"{target.outputs.of('s3', 'filter_prefix', default=None) or ''}trig-check-{nonce}{suffix}"
 
 
 def logged_object(events: list[LogEvent], key: str) -> bool:
@@ -43,7 +42,7 @@ class S3Trigger(Trigger):
         return f"key = {object_key(target, nonce)}"
 
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
-        bucket = target.outputs["s3"]["bucket_name"]
+        bucket = target.outputs.of("s3", "bucket_name")
         s3 = target.client("s3")
 
         def put(nonce: str) -> None:
@@ -54,7 +53,7 @@ class S3Trigger(Trigger):
         return None
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        bucket = target.outputs["s3"]["bucket_name"]
+        bucket = target.outputs.of("s3", "bucket_name")
         key = object_key(target, nonce)
         start = now_ms()
         target.client("s3").put_object(Bucket=bucket, Key=key, Body=f"trig check {nonce}\n".encode())
@@ -67,13 +66,14 @@ class S3Trigger(Trigger):
         """PutObject of the user's key and body; S3 answers at once and invokes the function later."""
         if event.query:
             raise UsageError("the s3 trigger takes --key and --data or --file, not --query.")
-        s3 = target.outputs["s3"]
+        bucket = target.outputs.of("s3", "bucket_name")
         key = event.key or object_key(target, uuid.uuid4().hex[:12])
         body = event.data if event.data is not None else f"trig fire {key}\n".encode()
-        response = target.client("s3").put_object(Bucket=s3["bucket_name"], Key=key, Body=body)
-        receipt = {"bucket": s3["bucket_name"], "key": key, "request id": response["ResponseMetadata"].get("RequestId", ""),
+        response = target.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+        receipt = {"bucket": bucket, "key": key, "request id": response["ResponseMetadata"].get("RequestId", ""),
                    "etag": response.get("ETag", "").strip('"')}
-        prefix, suffix = s3.get("filter_prefix") or "", s3.get("filter_suffix") or ""
+        prefix = target.outputs.of("s3", "filter_prefix", default=None) or ""
+        suffix = target.outputs.of("s3", "filter_suffix", default=None) or ""
         if not (key.startswith(prefix) and key.endswith(suffix)):
             return Sent(receipt, expects_logs=False,
                         note=f"key {key} does not match the notification's filter (prefix {prefix!r}, suffix {suffix!r}): "

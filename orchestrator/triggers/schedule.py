@@ -31,7 +31,7 @@ def detail_line(nonce: str) -> str:
 
 
 def entry(target: Target, detail: dict) -> dict:
-    return {"Source": target.outputs["schedule"]["event_source"], "DetailType": DETAIL_TYPE,
+    return {"Source": target.outputs.of("schedule", "event_source"), "DetailType": DETAIL_TYPE,
             "Detail": json.dumps(detail), "EventBusName": "default"}
 
 
@@ -73,7 +73,7 @@ class ScheduleTrigger(Trigger):
         if not found:
             return Confirmation(False, f"no {expected!r} line in {target.log_group}", last_lines(events))
         detail = f"{expected!r} in {target.log_group}"
-        expression = target.outputs["schedule"]["schedule_expression"]
+        expression = target.outputs.of("schedule", "schedule_expression")
         period = rate_seconds(expression)
         if period is None or timeout < period + SCHEDULE_SLACK_SECONDS:
             return Confirmation(True, f"{detail}; {expression} not awaited (needs --timeout {(period or 0) + SCHEDULE_SLACK_SECONDS})"
@@ -104,5 +104,5 @@ class ScheduleTrigger(Trigger):
                 raise RuntimeError(f"PutEvents refused the probe event: {answer['Entries']}")
 
         return run_queued_experiments(target, self.name, "PutEvents", fire,
-                                      target.outputs["schedule"]["on_failure_queue_url"], retries, new_nonce, timeout,
+                                      target.outputs.of("schedule", "on_failure_queue_url"), retries, new_nonce, timeout,
                                       accepted=invoke_config_accepted(target, retries))

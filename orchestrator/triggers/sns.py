@@ -27,14 +27,14 @@ class SnsTrigger(Trigger):
         return f"Message = {message(nonce)}"
 
     def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> None:
-        topic = target.outputs["sns"]["topic_arn"]
+        topic = target.outputs.of("sns", "topic_arn")
         sns = target.client("sns")
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(lambda n: sns.publish(TopicArn=topic, Message=message(n)), nonces))
         return None
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        topic = target.outputs["sns"]["topic_arn"]
+        topic = target.outputs.of("sns", "topic_arn")
         expected = self.marker(target, nonce)
         start = now_ms()
         target.client("sns").publish(TopicArn=topic, Message=message(nonce), Subject="trig check")
@@ -48,9 +48,9 @@ class SnsTrigger(Trigger):
         from orchestrator.semantics.asynchronous import invoke_config_accepted, run_queued_experiments
 
         sns = target.client("sns")
-        topic = target.outputs["sns"]["topic_arn"]
+        topic = target.outputs.of("sns", "topic_arn")
         retries = int(values["maximum_retry_attempts"])
         return run_queued_experiments(
             target, self.name, "Publish", lambda instruction: sns.publish(TopicArn=topic, Message=instruction),
-            target.outputs["sns"]["on_failure_queue_url"], retries, new_nonce, timeout,
+            target.outputs.of("sns", "on_failure_queue_url"), retries, new_nonce, timeout,
             accepted=invoke_config_accepted(target, retries))

@@ -20,7 +20,7 @@ def body(nonce: str) -> str:
 def _send(target: Target, bodies: list[str]) -> None:
     """Send the bodies in batches of ten; a message the queue refuses is sent again once."""
     sqs = target.client("sqs")
-    queue_url = target.outputs["sqs"]["queue_url"]
+    queue_url = target.outputs.of("sqs", "queue_url")
     for start in range(0, len(bodies), _SEND_BATCH_LIMIT):
         entries = [{"Id": str(i), "MessageBody": text} for i, text in enumerate(bodies[start:start + _SEND_BATCH_LIMIT])]
         failed = {f["Id"] for f in sqs.send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])}
@@ -52,7 +52,7 @@ class SqsTrigger(MappedTrigger):
         return None
 
     def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
-        queue_url = target.outputs["sqs"]["queue_url"]
+        queue_url = target.outputs.of("sqs", "queue_url")
         start = now_ms()
         target.client("sqs").send_message(QueueUrl=queue_url, MessageBody=body(nonce))
         return confirm_marker(target, start, timeout, self.marker(target, nonce), f"SendMessage to {queue_url}")
@@ -100,15 +100,14 @@ def _redrive_row(target: Target, max_receive_count: int, nonce: str, timeout: fl
     from orchestrator.semantics.probe import read_probe_lines
     from orchestrator.semantics.verdicts import Row, judge_redrive, lines_for
 
-    outputs = target.outputs["sqs"]
-    attributes = target.client("sqs").get_queue_attributes(QueueUrl=outputs["queue_url"],
+    attributes = target.client("sqs").get_queue_attributes(QueueUrl=target.outputs.of("sqs", "queue_url"),
                                                            AttributeNames=["RedrivePolicy"])["Attributes"]
     try:
         policy = json.loads(attributes.get("RedrivePolicy") or "{}")
         accepted = int(policy.get("maxReceiveCount", 0)) == max_receive_count and bool(policy.get("deadLetterTargetArn"))
     except (ValueError, TypeError):
         accepted = False
-    dead_letters = Destination(target, outputs["dead_letter_queue_url"])
+    dead_letters = Destination(target, target.outputs.of("sqs", "dead_letter_queue_url"))
     start = now_ms()
     _send(target, [f"raise.{nonce}.dead"])
 
