@@ -35,7 +35,11 @@ _EXPORTS = {
     "StateResource": "state",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the keys of _EXPORTS, spelled out for linters
+    "OutputNotFound", "Outputs", "State", "StateResource", "TerraformAdapter", "TerraformCommand",
+    "change_counts", "diagnostic_lines", "run_process", "scrubbed_environment", "summarize_error",
+    "wait_through_interrupts",
+]
 
 if TYPE_CHECKING:
     from orchestrator.terraform.adapter import TerraformAdapter

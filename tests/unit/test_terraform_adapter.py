@@ -108,5 +108,7 @@ def test_the_state_module_loads_without_the_adapter():
     """The watch imports the state module while the adapter imports the watch: no cycle at run time."""
     code = ("import sys, orchestrator.terraform.state, orchestrator.watchdog; "
             "assert 'orchestrator.terraform.adapter' not in sys.modules; "
-            "from orchestrator.terraform import TerraformAdapter, run_process, diagnostic_lines")
+            "import orchestrator.terraform as package; "
+            "assert sorted(package.__all__) == sorted(package._EXPORTS); "
+            "assert all(getattr(package, name) for name in package.__all__)")
     subprocess.run([sys.executable, "-c", code], check=True)
