@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from orchestrator.aws import make_client
 from orchestrator.settings import Settings
+from orchestrator.terraform.state import Outputs
 
 
 @dataclass(frozen=True)
@@ -14,15 +15,15 @@ class Target:
     """An applied trigger as its Terraform outputs describe it."""
 
     settings: Settings
-    outputs: dict
+    outputs: Outputs
 
     @property
     def function_name(self) -> str:
-        return str(self.outputs["function_name"])
+        return self.outputs.function_name
 
     @property
     def log_group(self) -> str:
-        return str(self.outputs["log_group_name"])
+        return self.outputs.log_group_name
 
     def client(self, service: str):
         return make_client(service, self.settings)

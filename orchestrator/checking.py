@@ -9,14 +9,15 @@ from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator import emulator, tfstate, wiring
+from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult, load_check
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform import Outputs, TerraformAdapter
+from orchestrator.terraform import state as tfstate
 from orchestrator.triggers import REGISTRY, select_triggers, trigger_named
 from orchestrator.applied import Target
 from orchestrator.confirmation import Confirmation
@@ -51,7 +52,7 @@ def applied_triggers(settings: Settings) -> list[str]:
     return applied
 
 
-def check_trigger(settings: Settings, trigger: Trigger, outputs: dict, timeout: float) -> CheckResult:
+def check_trigger(settings: Settings, trigger: Trigger, outputs: Outputs, timeout: float) -> CheckResult:
     nonce = uuid.uuid4().hex[:12]
     target = Target(settings, outputs)
     started = time.monotonic()
@@ -95,7 +96,7 @@ def applied_target(settings: Settings, name: str) -> Target:
     return Target(settings, outputs)
 
 
-def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, dict]]:
+def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, Outputs]]:
     """The triggers to check (default: every applied one) with their outputs, refusing any not applied or gone."""
     emulator.require_healthy(settings.endpoint)
     terraform = TerraformAdapter(settings)

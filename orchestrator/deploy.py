@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-from orchestrator import emulator, tfstate, wiring
+from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory, make_client
 from orchestrator.errors import EmulatorError, TerraformError, TerraformStopped, TrigError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
@@ -23,6 +23,7 @@ from orchestrator.progress import step
 from orchestrator.set_values import check_sets, merge_config_sets, values_for
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform import TerraformAdapter, change_counts
+from orchestrator.terraform import state as tfstate
 from orchestrator.tfvars import write_tfvars
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Trigger

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from orchestrator.errors import UsageError
 from orchestrator.settings import Settings, is_loopback_endpoint
-from orchestrator.tfstate import StateResource, workspace_resources
+from orchestrator.terraform.state import StateResource, workspace_resources
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.terraform import diagnostic_lines
-from orchestrator.tfstate import resource_type
+from orchestrator.terraform.state import resource_type
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from orchestrator.tfstate import resource_type
+from orchestrator.terraform.state import resource_type
 
 # "module.function.aws_lambda_function.this: Still creating... [4m50s elapsed]"
 _STILL = re.compile(r"^(?P<address>\S+): Still (?:creating|modifying|destroying)\.\.\. \[(?:(?P<m>\d+)m)?(?P<s>\d+)s elapsed\]")

@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.errors import TrigError
-from orchestrator.tfstate import StateResource
+from orchestrator.terraform.state import StateResource
 
 log = logging.getLogger(__name__)
 

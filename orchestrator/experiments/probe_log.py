@@ -27,7 +27,7 @@ _RECORDS: dict[tuple[str, str], ProbeLine | None] = {}
 
 def read_probe_records(target: Target, nonces: Iterable[str]) -> list[ProbeLine]:
     """The invocations the probe recorded in its state bucket for these nonces (invocations/<nonce>/<request id>)."""
-    bucket = target.outputs.get("probe_state_bucket")
+    bucket = target.outputs.of("probe_state_bucket", default=None)
     if not bucket:
         return []
     s3 = target.client("s3")

@@ -12,7 +12,7 @@ from pathlib import Path
 from orchestrator.errors import UsageError
 from orchestrator.set_values import values_for
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform import Outputs, TerraformAdapter
 from orchestrator.tfvars import write_tfvars
 from orchestrator.triggers.base import ProbeSpec
 
@@ -38,7 +38,7 @@ def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str,
     return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values)
 
 
-def apply_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> dict:
+def apply_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> Outputs:
     """Apply a fresh probe stack and return its outputs; a stack left by an earlier run is destroyed first,
     since its stream may still hold a batch that fails forever."""
     if terraform.state_resources(spec.workspace):

@@ -22,8 +22,8 @@ from orchestrator.triggers.base import NewNonce, Sent, SyncAnswers, Target, Trig
 
 def invoke_url(target: Target, query: dict[str, str]) -> str:
     """The emulator's data-plane URL of the API's resource: {endpoint}/restapis/{id}/{stage}/_user_request_{path}."""
-    api = target.outputs["api"]
-    base = f"{target.settings.endpoint}/restapis/{api['rest_api_id']}/{api['stage_name']}/_user_request_{api['path']}"
+    api_id, stage, path = (target.outputs.of("api", key) for key in ("rest_api_id", "stage_name", "path"))
+    base = f"{target.settings.endpoint}/restapis/{api_id}/{stage}/_user_request_{path}"
     return f"{base}?{urllib.parse.urlencode(query)}" if query else base
 
 

@@ -198,15 +198,15 @@ class MappedTrigger(Trigger):
 
     def events_per_invocation(self, target: Target) -> int:
         """The mapping's batch size, as the engine reports it (the applied value when it cannot be read)."""
-        uuid = target.outputs[self.name].get("event_source_mapping_uuid")
+        uuid = target.outputs.of(self.name, "event_source_mapping_uuid", default=None)
         try:
             return int(target.client("lambda").get_event_source_mapping(UUID=uuid)["BatchSize"])
         except (ClientError, BotoCoreError, KeyError, TypeError, ValueError):
-            return int(target.outputs[self.name].get("batch_size") or self.defaults.get("batch_size") or 1)
+            return int(target.outputs.of(self.name, "batch_size", default=None) or self.defaults.get("batch_size") or 1)
 
     def diagnose(self, target: Target) -> list[str]:
         lines = super().diagnose(target)
-        uuid = target.outputs[self.name].get("event_source_mapping_uuid")
+        uuid = target.outputs.of(self.name, "event_source_mapping_uuid", default=None)
         try:
             mapping = target.client("lambda").get_event_source_mapping(UUID=uuid)
             lines.insert(1, f"event source mapping {uuid}: state {mapping.get('State', '?')}, "

@@ -29,7 +29,7 @@ class DynamodbTrigger(StreamTrigger):
     def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
         """Put one item per text, its hash key and its `nonce` attribute the text (the function logs the latter)."""
         table = self.source(target)
-        key = target.outputs["dynamodb"]["hash_key"]
+        key = target.outputs.of("dynamodb", "hash_key")
         dynamodb = target.client("dynamodb")
 
         def write(requests: list[dict]) -> list[dict]:
@@ -41,7 +41,7 @@ class DynamodbTrigger(StreamTrigger):
             send_all(write, chunk, f"BatchWriteItem to {table}")
 
     def source(self, target: Target) -> str:
-        return str(target.outputs["dynamodb"]["table_name"])
+        return str(target.outputs.of("dynamodb", "table_name"))
 
     def payload(self, nonce: str) -> str:
         return nonce

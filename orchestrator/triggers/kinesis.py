@@ -46,7 +46,7 @@ class KinesisTrigger(StreamTrigger):
             send_all(put, chunk, f"PutRecords to {stream}")
 
     def source(self, target: Target) -> str:
-        return str(target.outputs["kinesis"]["stream_name"])
+        return str(target.outputs.of("kinesis", "stream_name"))
 
     def marker(self, target: Target, nonce: str) -> str:
         return f"Data = {self.payload(nonce)}"

@@ -19,8 +19,8 @@ BANNER = "S3 trigger Lambda"
 def object_key(target: Target, text: str) -> str:
     """The key of the object carrying text, passing the notification's prefix and suffix filters
     (the probe reads text as the key's last segment, without .txt)."""
-    s3 = target.outputs["s3"]
-    return f"{s3.get('filter_prefix') or ''}{text}{s3.get('filter_suffix') or '.txt'}"
+    prefix = target.outputs.of("s3", "filter_prefix", default=None) or ""
+    return f"{prefix}{text}{target.outputs.of('s3', 'filter_suffix', default=None) or '.txt'}"
 
 
 def logged_object(events: list[LogEvent], key: str) -> bool:
@@ -49,14 +49,14 @@ class S3Trigger(Trigger):
 
     def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
         """PutObject of one object per text, its key carrying the text, its body the text."""
-        bucket = target.outputs["s3"]["bucket_name"]
+        bucket = target.outputs.of("s3", "bucket_name")
         s3 = target.client("s3")
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(lambda text: s3.put_object(Bucket=bucket, Key=object_key(target, text), Body=text.encode()),
                           texts))
 
     def source(self, target: Target) -> str:
-        return f"s3://{target.outputs['s3']['bucket_name']}"
+        return f"s3://{target.outputs.of('s3', 'bucket_name')}"
 
     def payload(self, nonce: str) -> str:
         return f"trig-check-{nonce}"
@@ -86,20 +86,21 @@ class S3Trigger(Trigger):
     def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         """The probe's instruction is the last segment of the object key."""
         return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [f"probe/{text}"]),
-                                      target.outputs["s3"]["on_failure_queue_url"],
+                                      target.outputs.of("s3", "on_failure_queue_url"),
                                       int(values["maximum_retry_attempts"]), new_nonce, timeout)
 
     def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
         """PutObject of the user's key and body; S3 answers at once and invokes the function later."""
         if event.query:
             raise UsageError("the s3 trigger takes --key and --data or --file, not --query.")
-        s3 = target.outputs["s3"]
+        bucket = target.outputs.of("s3", "bucket_name")
         key = event.key or object_key(target, self.payload(uuid.uuid4().hex[:12]))
         body = event.data if event.data is not None else f"trig fire {key}\n".encode()
-        response = target.client("s3").put_object(Bucket=s3["bucket_name"], Key=key, Body=body)
-        receipt = {"bucket": s3["bucket_name"], "key": key, "request id": response["ResponseMetadata"].get("RequestId", ""),
+        response = target.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+        receipt = {"bucket": bucket, "key": key, "request id": response["ResponseMetadata"].get("RequestId", ""),
                    "etag": response.get("ETag", "").strip('"')}
-        prefix, suffix = s3.get("filter_prefix") or "", s3.get("filter_suffix") or ""
+        prefix = target.outputs.of("s3", "filter_prefix", default=None) or ""
+        suffix = target.outputs.of("s3", "filter_suffix", default=None) or ""
         if not (key.startswith(prefix) and key.endswith(suffix)):
             return Sent(receipt, expects_logs=False,
                         note=f"key {key} does not match the notification's filter (prefix {prefix!r}, suffix {suffix!r}): "

@@ -36,7 +36,7 @@ def detail_line(nonce: str) -> str:
 
 
 def entry(target: Target, detail: dict) -> dict:
-    return {"Source": target.outputs["schedule"]["event_source"], "DetailType": DETAIL_TYPE,
+    return {"Source": target.outputs.of("schedule", "event_source"), "DetailType": DETAIL_TYPE,
             "Detail": json.dumps(detail), "EventBusName": "default"}
 
 
@@ -66,7 +66,7 @@ class ScheduleTrigger(Trigger):
             send_all(put, chunk, f"PutEvents from {self.source(target)}")
 
     def source(self, target: Target) -> str:
-        return str(target.outputs["schedule"]["event_source"])
+        return str(target.outputs.of("schedule", "event_source"))
 
     def payload(self, nonce: str) -> str:
         return nonce
@@ -88,7 +88,7 @@ class ScheduleTrigger(Trigger):
                                        f"{held.note(False)} (waited {watched.waited:.1f} s)",
                                 last_lines(watched.seen), watched.waited, held.released)
         detail = f"{expected!r} in {target.log_group}{held.note(True)}"
-        expression = target.outputs["schedule"]["schedule_expression"]
+        expression = target.outputs.of("schedule", "schedule_expression")
         period = rate_seconds(expression)
         if period is None or timeout < period + SCHEDULE_SLACK_SECONDS:
             return Confirmation(True, f"{detail}; {expression} not awaited (needs --timeout {(period or 0) + SCHEDULE_SLACK_SECONDS})"
@@ -113,5 +113,5 @@ class ScheduleTrigger(Trigger):
     def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         retries = int(values["maximum_retry_attempts"])
         return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [text]),
-                                      target.outputs["schedule"]["on_failure_queue_url"], retries, new_nonce, timeout,
+                                      target.outputs.of("schedule", "on_failure_queue_url"), retries, new_nonce, timeout,
                                       accepted=invoke_config_accepted(target, retries))

@@ -31,7 +31,7 @@ class SnsTrigger(Trigger):
             list(pool.map(lambda text: sns.publish(TopicArn=topic, Message=text), texts))
 
     def source(self, target: Target) -> str:
-        return str(target.outputs["sns"]["topic_arn"])
+        return str(target.outputs.of("sns", "topic_arn"))
 
     def marker(self, target: Target, nonce: str) -> str:
         return f"Message = {self.payload(nonce)}"
@@ -43,5 +43,5 @@ class SnsTrigger(Trigger):
     def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         retries = int(values["maximum_retry_attempts"])
         return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [text]),
-                                      target.outputs["sns"]["on_failure_queue_url"], retries, new_nonce, timeout,
+                                      target.outputs.of("sns", "on_failure_queue_url"), retries, new_nonce, timeout,
                                       accepted=invoke_config_accepted(target, retries))

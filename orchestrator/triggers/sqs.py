@@ -18,7 +18,7 @@ MESSAGES = 12
 
 def redrive_accepted(target: Target, max_receive_count: int) -> bool:
     """True when the queue reads back with the redrive policy applied: maxReceiveCount and a dead-letter queue."""
-    attributes = target.client("sqs").get_queue_attributes(QueueUrl=target.outputs["sqs"]["queue_url"],
+    attributes = target.client("sqs").get_queue_attributes(QueueUrl=target.outputs.of("sqs", "queue_url"),
                                                            AttributeNames=["RedrivePolicy"])["Attributes"]
     try:
         policy = json.loads(attributes.get("RedrivePolicy") or "{}")
@@ -58,7 +58,7 @@ class SqsTrigger(MappedTrigger):
                      f"SendMessageBatch to {queue_url}")
 
     def source(self, target: Target) -> str:
-        return str(target.outputs["sqs"]["queue_url"])
+        return str(target.outputs.of("sqs", "queue_url"))
 
     def marker(self, target: Target, nonce: str) -> str:
         return f"Body = {self.payload(nonce)}"
@@ -83,7 +83,7 @@ class SqsTrigger(MappedTrigger):
 
     def _redrive_row(self, target: Target, send, max_receive_count: int, nonce: str, timeout: float) -> Row:
         accepted = redrive_accepted(target, max_receive_count)
-        dead_letters = Destination(target, target.outputs["sqs"]["dead_letter_queue_url"])
+        dead_letters = Destination(target, target.outputs.of("sqs", "dead_letter_queue_url"))
         lines, probe = keeps_failing(target, send, nonce, max_receive_count, lambda: dead_letters.holds(nonce), timeout)
         judged = judge_redrive(len(lines), max_receive_count, dead_letters.holds(nonce), accepted)
         return Row(self.name, self.invocation, "redrive to the dead-letter queue",

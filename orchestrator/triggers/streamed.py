@@ -41,7 +41,6 @@ class StreamTrigger(MappedTrigger):
             self.send(target, texts)
 
         retries = int(values["maximum_retry_attempts"])
-        outputs = target.outputs[self.name]
         expected = f"a batch failing {FAILURES} times is retried until it succeeds ({FAILURES + 1} invocations)"
         rows = batch_rows(target, self.name, self.invocation, send, int(values["batch_size"]), RECORDS,
                           self.record_unit, new_nonce(), timeout, in_order=self.ordered)
@@ -51,6 +50,6 @@ class StreamTrigger(MappedTrigger):
         else:
             rows.append(retry_row(target, self.name, self.invocation, send, FAILURES, new_nonce(), timeout, expected))
         rows.append(retry_limit_row(target, self.name, send, retries,
-                                    mapping_accepted(target, outputs["event_source_mapping_uuid"], retries),
-                                    outputs["on_failure_queue_url"], self.batch_info, new_nonce(), timeout))
+                                    mapping_accepted(target, target.outputs.of(self.name, "event_source_mapping_uuid"), retries),
+                                    target.outputs.of(self.name, "on_failure_queue_url"), self.batch_info, new_nonce(), timeout))
         return rows

@@ -158,7 +158,7 @@ def test_run_prints_the_change_counts_per_trigger_as_apply_does(monkeypatch):
 
 
 def test_an_apply_in_another_region_is_refused_before_anything_is_written(tmp_path):
-    from orchestrator.tfstate import state_path
+    from orchestrator.terraform.state import state_path
     from tests.conftest import tree_snapshot
 
     state = state_path(tmp_path, "api")

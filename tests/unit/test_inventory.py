@@ -1,6 +1,7 @@
 import json
 
-from orchestrator import inventory, tfstate
+from orchestrator import inventory
+from orchestrator.terraform.state import state_path
 from orchestrator.location import Location, record_location
 from orchestrator.settings import Settings
 from orchestrator.triggers import REGISTRY
@@ -15,7 +16,7 @@ def settings(tmp_path) -> Settings:
 
 
 def write_state(home, workspace, resources):
-    path = tfstate.state_path(home, workspace)
+    path = state_path(home, workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"version": 4, "resources": resources}))
 

@@ -5,7 +5,7 @@ from orchestrator.location import (
     recorded_location, refuse_applied_elsewhere, same_endpoint,
 )
 from orchestrator.settings import Settings
-from orchestrator.tfstate import StateResource
+from orchestrator.terraform.state import StateResource
 
 ENDPOINT = "http://127.0.0.1:4566"
 ACCOUNT = "000000000000"

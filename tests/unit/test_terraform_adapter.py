@@ -1,4 +1,9 @@
-from orchestrator.terraform import change_counts, scrubbed_environment, summarize_error
+import subprocess
+import sys
+
+from orchestrator.terraform import command, failures
+from orchestrator.terraform.diagnostics import change_counts, summarize_error
+from orchestrator.terraform.environment import scrubbed_environment, terraform_environment
 
 VALIDATION_ERROR = """
 Error: Invalid value for variable
@@ -65,9 +70,45 @@ def _settings(tmp_path, binary):
 
 
 def test_opentofu_is_told_from_terraform_by_its_version_output(tmp_path):
-    from orchestrator.terraform import TerraformAdapter
+    from orchestrator.terraform.adapter import TerraformAdapter
 
     tofu = _fake_binary(tmp_path, "OpenTofu v1.8.2\non linux_amd64", "1.8.2")
     assert TerraformAdapter(_settings(tmp_path, tofu)).check_version() == "OpenTofu 1.8.2"
     terraform = _fake_binary(tmp_path, "Terraform v1.11.4\non linux_amd64", "1.11.4")
     assert TerraformAdapter(_settings(tmp_path, terraform)).check_version() == "Terraform 1.11.4"
+
+
+def test_trigs_run_options_never_become_terraform_flags(tmp_path, monkeypatch):
+    ran = {}
+    monkeypatch.setattr(command, "run_process", lambda cmd, cwd, env, watch: ran.update(cmd=cmd, env=env) or (0, "", ""))
+    runner = command.TerraformCommand(tmp_path, "terraform", {"PATH": "/bin"})
+    runner.apply(skip_plan=True, var_file="api.tfvars", var=None, env={"TF_WORKSPACE": "api"}, yield_cpu=False, watch=None)
+    assert ran["cmd"] == ["terraform", "apply", "-var-file=api.tfvars", "-no-color", "-input=false", "-auto-approve=true"]
+    assert ran["env"] == {"PATH": "/bin", "TF_WORKSPACE": "api"}
+
+
+def test_terraform_environment_points_at_trigs_data_folder_and_mirror(tmp_path):
+    env = terraform_environment({"AWS_PROFILE": "prod"}, tmp_path / "work", tmp_path / "plugins")
+    assert "AWS_PROFILE" not in env and env["TF_DATA_DIR"] == str(tmp_path / "work" / "data")
+    config = (tmp_path / "work" / "terraform.tfrc").read_text()
+    assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "work" / "terraform.tfrc")
+    assert f'path = "{tmp_path / "plugins"}"' in config and "filesystem_mirror" in config
+    assert "TF_CLI_CONFIG_FILE" not in terraform_environment({}, tmp_path / "other", None)
+
+
+def test_a_failed_run_keeps_its_output_and_a_held_lock_says_what_to_do(tmp_path):
+    error = failures.failed_error(tmp_path, "api", "apply", "apply", 1, "out", "\nError: boom\n\nit broke\n")
+    assert str(error).startswith("terraform apply of api failed: boom: it broke (Terraform's full output: ")
+    assert (tmp_path / "logs" / "api-apply.log").read_text().endswith("--- stderr ---\n\nError: boom\n\nit broke\n")
+    locked = failures.failed_error(tmp_path, "sqs", "plan", "plan", 1, "", "Error: Error acquiring the state lock")
+    assert "state is locked by another Terraform run" in str(locked) and locked.command == "plan"
+
+
+def test_the_state_module_loads_without_the_adapter():
+    """The watch imports the state module while the adapter imports the watch: no cycle at run time."""
+    code = ("import sys, orchestrator.terraform.state, orchestrator.watchdog; "
+            "assert 'orchestrator.terraform.adapter' not in sys.modules; "
+            "import orchestrator.terraform as package; "
+            "assert sorted(package.__all__) == sorted(package._EXPORTS); "
+            "assert all(getattr(package, name) for name in package.__all__)")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,7 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from orchestrator import wiring
-from orchestrator.tfstate import StateResource
+from orchestrator.terraform.state import StateResource
 
 TERRAFORM = Path(__file__).resolve().parents[2] / "terraform"
 

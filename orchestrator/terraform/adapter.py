@@ -1,0 +1,183 @@
+"""The one adapter for Terraform: every terraform command trig runs on the trigger root goes through here.
+
+A facade over the package: command (python-terraform builds the command lines), process
+(runs them), environment, init, state, failures and static_checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from orchestrator.emulator import probe as emulator_probe
+from orchestrator.errors import TerraformError
+from orchestrator.preflight import check_endpoint_coverage
+from orchestrator.settings import Settings
+from orchestrator.terraform import init, static_checks
+from orchestrator.terraform.command import IsFlagged, TerraformCommand
+from orchestrator.terraform.diagnostics import summarize_error
+from orchestrator.terraform.environment import terraform_environment
+from orchestrator.terraform.failures import failed_error, stopped_error
+from orchestrator.terraform.state import Outputs, State, state_path
+from orchestrator.watchdog import EmulatorWatch, EndpointGone
+
+# The methods whose runs let the provider talk to AWS (besides `import`): refused unless every service is overridden.
+_TALKS_TO_AWS = ("apply", "destroy", "plan")
+
+
+class TerraformAdapter:
+    """Init, apply, destroy and read outputs of the localstack root, one workspace (state) per trigger."""
+
+    def __init__(self, settings: Settings, base_env: Mapping[str, str] | None = None):
+        self.settings = settings
+        self.root = settings.env_dir
+        self.work = settings.home / "terraform"
+        self.env = terraform_environment(os.environ if base_env is None else base_env, self.work, settings.plugin_dir)
+
+    def _terraform(self) -> TerraformCommand:
+        return TerraformCommand(self.root, self.settings.terraform_bin, self.env)
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def check_version(self) -> str:
+        """Refuse a missing binary or one older than the minimum; return e.g. "Terraform 1.11.4" or "OpenTofu 1.8.0"."""
+        return init.check_version(self.settings.terraform_bin, self._terraform())
+
+    def ensure_init(self) -> bool:
+        """Run `terraform init` unless this working copy is already initialised for the same sources; True if it ran."""
+        stamp_file = self.work / "init.stamp"
+        with init.init_lock(self.work):
+            stamp = init.init_stamp(self.root, self.work, self.settings.plugin_dir, self.settings.terraform_bin)
+            if stamp_file.exists() and stamp_file.read_text() == stamp and (self.work / "data").is_dir():
+                return False
+            self.check_version()
+            (self.work / "state").mkdir(parents=True, exist_ok=True)
+            code, out, err = self._terraform().init(
+                backend_config={"workspace_dir": str(self.work / "state")},
+                input=False, upgrade=None, var=None,
+            )
+            if code != 0:
+                raise TerraformError(f"terraform init failed: {summarize_error(err)}", command="init", returncode=code, stderr=err)
+            stamp_file.write_text(stamp)
+            return True
+
+    def ensure_workspace(self, workspace: str) -> None:
+        if (self.work / "state" / workspace).is_dir():
+            return
+        code, out, err = self._terraform().cmd("workspace new", workspace, no_color=IsFlagged)
+        if code != 0 and "already exists" not in err:
+            raise TerraformError(f"terraform workspace new {workspace} failed: {summarize_error(err)}",
+                                 command="workspace new", returncode=code, stderr=err)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
+        """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code."""
+        command = args[0] if method == "cmd" else method
+        if method in _TALKS_TO_AWS or (method == "cmd" and command == "import"):
+            # Every path that lets the provider talk to AWS passes here: refuse one that could reach real AWS.
+            check_endpoint_coverage(self.root)
+            options["watch"] = self.watch()
+        try:
+            code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
+        except EndpointGone as gone:
+            raise stopped_error(self.work, workspace, command, gone) from None
+        if code not in ok_codes:
+            raise failed_error(self.work, workspace, method, command, code, out, err)
+        return code, out, err
+
+    def watch(self) -> EmulatorWatch:
+        """What decides, while a Terraform run that talks to the emulator goes on, that it must stop."""
+        return EmulatorWatch(self.settings.endpoint, probe=emulator_probe,
+                             stall_seconds=self.settings.stall_seconds)
+
+    def apply(self, workspace: str, var_file: Path, yield_cpu: bool = False) -> str:
+        """Apply the root in a workspace with the given tfvars; returns Terraform's output.
+
+        yield_cpu runs Terraform (and so its provider) at a lower priority, for an apply that
+        runs beside a slower one whose wall time it should not add to.
+        """
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None,
+                              yield_cpu=yield_cpu)
+        return out
+
+    def import_resource(self, workspace: str, var_file: Path, address: str, import_id: str) -> None:
+        """Bring a resource that exists in the emulator into the workspace's state (`terraform import`)."""
+        self._run(workspace, "cmd", "import", address, import_id, var_file=str(var_file), var=None,
+                  input=False, no_color=IsFlagged)
+
+    def destroy(self, workspace: str, var_file: Path) -> str:
+        """Destroy everything in a workspace's state."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        # python-terraform's default `-force` was removed in Terraform 0.15.
+        _, out, _ = self._run(workspace, "destroy", force=None, auto_approve=IsFlagged, var_file=str(var_file), var=None)
+        return out
+
+    def has_changes(self, workspace: str, var_file: Path) -> bool:
+        """True when `terraform plan` finds anything to change (python-terraform's -detailed-exitcode: 2)."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False)
+        return code == 2
+
+    # -- state ----------------------------------------------------------------------------
+
+    def state_file(self, workspace: str) -> Path:
+        return state_path(self.settings.home, workspace)
+
+    def outputs(self, workspace: str) -> Outputs:
+        """The workspace's root outputs, read-only; empty when nothing is applied."""
+        if not self.state_file(workspace).exists():
+            return Outputs()
+        state = State.read(self.state_file(workspace))
+        if state is not None:
+            return state.outputs
+        self.ensure_init()
+        _, out, _ = self._run(workspace, "cmd", "output", json=IsFlagged, no_color=IsFlagged)
+        return Outputs.from_output_json(out)
+
+    def state_resources(self, workspace: str) -> list[str]:
+        """Addresses of the managed resources in a workspace's state."""
+        if not self.state_file(workspace).exists():
+            return []
+        state = State.read(self.state_file(workspace))
+        if state is not None:
+            return [resource.address for resource in state.resources]
+        self.ensure_init()
+        _, out, _ = self._run(workspace, "cmd", "state list", ok_codes=(0, 1))
+        return [line for line in out.splitlines() if line.strip() and not line.startswith("data.")]
+
+    # -- plan review ----------------------------------------------------------------------
+
+    def plan_to_file(self, workspace: str, var_file: Path, plan_file: Path) -> bool:
+        """Save a plan of the workspace to plan_file; True when it holds changes (-detailed-exitcode 2)."""
+        self.ensure_init()
+        self.ensure_workspace(workspace)
+        plan_file.parent.mkdir(parents=True, exist_ok=True)
+        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None,
+                               out=str(plan_file), lock_timeout="60s")
+        return code == 2
+
+    def show_plan(self, workspace: str, plan_file: Path) -> dict:
+        """A saved plan as Terraform's JSON plan representation (`terraform show -json`)."""
+        _, out, _ = self._run(workspace, "cmd", "show", str(plan_file), json=IsFlagged, no_color=IsFlagged)
+        try:
+            return json.loads(out)
+        except ValueError:
+            raise TerraformError(f"terraform show -json of {workspace}'s plan printed no JSON: rerun `trig plan {workspace}`.",
+                                 command="show", returncode=0, stderr=out[-2000:]) from None
+
+    # -- static checks --------------------------------------------------------------------
+
+    def fmt_check(self, directory: Path) -> tuple[int, list[str], str]:
+        """`terraform fmt -check -recursive` of a folder: exit code, files not formatted (relative to its parent), stderr."""
+        return static_checks.fmt_check(self.settings.terraform_bin, self.env, directory)
+
+    def validate_config(self, directory: Path, data_dir: Path) -> list[dict]:
+        """`terraform init -backend=false` then `terraform validate -json` of one configuration; its diagnostics."""
+        return static_checks.validate_config(self.settings.terraform_bin, self.env, directory, data_dir)

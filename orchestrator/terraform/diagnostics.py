@@ -1,0 +1,47 @@
+"""Reading what Terraform printed: its boxed diagnostics, the first error on one line, and change counts.
+
+Pure text functions, with no import of the rest of the adapter, for the readers of
+Terraform's output outside it (the lost-answer reader).
+"""
+
+from __future__ import annotations
+
+import re
+
+_APPLY_SUMMARY = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
+_DESTROY_SUMMARY = re.compile(r"Resources: (\d+) destroyed")
+
+
+def change_counts(apply_output: str) -> dict[str, int]:
+    """Added, changed and destroyed counts from the summary line of `terraform apply` or `destroy`."""
+    if match := _APPLY_SUMMARY.search(apply_output):
+        return dict(zip(("added", "changed", "destroyed"), map(int, match.groups())))
+    if match := _DESTROY_SUMMARY.search(apply_output):
+        return {"added": 0, "changed": 0, "destroyed": int(match.group(1))}
+    return {"added": 0, "changed": 0, "destroyed": 0}
+
+
+def diagnostic_lines(stderr: str) -> list[str]:
+    """Terraform's diagnostics as plain lines: the box drawn around each one on a terminal taken off."""
+    return [line[2:] if line.startswith(("│ ", "╷", "╵")) else line for line in stderr.splitlines()]
+
+
+def summarize_error(stderr: str) -> str:
+    """The first 'Error:' of Terraform's diagnostics with its explanation, on one line.
+
+    In Terraform's plain output the source snippet under an error is indented and the
+    explanation is not, so the explanation is the first unindented line after it.
+    """
+    lines = diagnostic_lines(stderr)
+    for index, line in enumerate(lines):
+        if line.startswith("Error: "):
+            summary = line[len("Error: "):].strip()
+            paragraph: list[str] = []
+            for detail in lines[index + 1:]:
+                if detail.startswith("Error: ") or (paragraph and not detail.strip()):
+                    break
+                if detail.strip() and not detail[0].isspace():
+                    paragraph.append(detail.strip())  # Terraform wraps its explanation over several lines
+            return f"{summary}: {' '.join(paragraph)}" if paragraph else summary
+    tail = [line.strip() for line in lines if line.strip()]
+    return tail[-1] if tail else "no error output"

@@ -1,0 +1,47 @@
+"""The environment every Terraform run gets: no AWS setting of the caller's, trig's data folder, its CLI config."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def scrubbed_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """The caller's environment without any AWS setting, so a real profile or key can never leak in."""
+    env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+    )
+    env.pop("TF_WORKSPACE", None)
+    return env
+
+
+def write_cli_config(work: Path, plugin_dir: Path) -> Path:
+    """A Terraform CLI config file under work that installs providers from plugin_dir only; rewritten only on change."""
+    path = work / "terraform.tfrc"
+    content = (
+        "# Written by trig: install providers from the mirror only.\n"
+        "provider_installation {\n"
+        f"  filesystem_mirror {{\n    path = {json.dumps(str(plugin_dir))}\n  }}\n"
+        "}\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text() != content:
+        path.write_text(content)
+    return path
+
+
+def terraform_environment(base: Mapping[str, str], work: Path, plugin_dir: Path | None) -> dict[str, str]:
+    """The scrubbed environment with trig's own data folder under work and, given a mirror, its CLI config."""
+    env = scrubbed_environment(base)
+    env["TF_DATA_DIR"] = str(work / "data")
+    if plugin_dir is not None:
+        env["TF_CLI_CONFIG_FILE"] = str(write_cli_config(work, plugin_dir))
+    return env
