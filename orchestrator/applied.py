@@ -11,7 +11,7 @@ from orchestrator.terraform.state import Outputs
 
 
 @dataclass(frozen=True)
-class Target:
+class AppliedTrigger:
     """An applied trigger as its Terraform outputs describe it."""
 
     settings: Settings

@@ -19,7 +19,7 @@ from orchestrator.settings import Settings
 from orchestrator.terraform import Outputs, TerraformAdapter
 from orchestrator.terraform import state as tfstate
 from orchestrator.triggers import REGISTRY, select_triggers, trigger_named
-from orchestrator.applied import Target
+from orchestrator.applied import AppliedTrigger
 from orchestrator.confirmation import Confirmation
 from orchestrator.triggers.base import Trigger
 
@@ -54,7 +54,7 @@ def applied_triggers(settings: Settings) -> list[str]:
 
 def check_trigger(settings: Settings, trigger: Trigger, outputs: Outputs, timeout: float) -> CheckResult:
     nonce = uuid.uuid4().hex[:12]
-    target = Target(settings, outputs)
+    target = AppliedTrigger(settings, outputs)
     started = time.monotonic()
     try:
         confirmation = trigger.fire_and_confirm(target, nonce, timeout)
@@ -85,7 +85,7 @@ def refuse_vanished(settings: Settings, triggers: list[Trigger]) -> None:
                         f"`trig apply {' '.join(gone)}` repairs it.")
 
 
-def applied_target(settings: Settings, name: str) -> Target:
+def applied_target(settings: Settings, name: str) -> AppliedTrigger:
     """The applied trigger called name, from its Terraform outputs (for `trig logs` and `trig fire`); refused
     when unknown, not applied or when the emulator does not answer."""
     trigger = trigger_named(name)
@@ -93,7 +93,7 @@ def applied_target(settings: Settings, name: str) -> Target:
     if not outputs:
         raise UsageError(f"{name} is not applied: run `trig apply {name}` first.")
     emulator.require_healthy(settings.endpoint)
-    return Target(settings, outputs)
+    return AppliedTrigger(settings, outputs)
 
 
 def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, Outputs]]:
@@ -133,7 +133,7 @@ def load_check_triggers(settings: Settings, names: list[str] | None, count: int,
     def load_one(trigger: Trigger) -> LoadResult:
         with step(progress, f"{trigger.name}: firing {count} events and accounting for each",
                   done=f"fired {count} events through {trigger.name}") as current:
-            result = load_check(trigger, Target(settings, outputs[trigger.name]), count, concurrency, timeout)
+            result = load_check(trigger, AppliedTrigger(settings, outputs[trigger.name]), count, concurrency, timeout)
             current.outcome = f"{result.confirmed} confirmed, {result.missing} missing, {result.duplicated} duplicated"
             return result
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator.applied import Target
+from orchestrator.applied import AppliedTrigger
 from orchestrator.logwatch import LogEvent, Watched, group_invocations, read_log_events, watch
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ class Confirmation:
     released: int = 0  # invocations trig made to release output the engine held back (see HeldOutput)
 
 
-def confirm_marker(target: Target, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:
+def confirm_marker(target: AppliedTrigger, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:
     """Wait for a log line ending with expected; sent says what was sent, for the message when none comes."""
     held = HeldOutput(target)
     watched = wait_for_lines(target, start_ms, timeout, lambda evs: any(e.message.endswith(expected) for e in evs),
@@ -37,7 +37,7 @@ def confirm_marker(target: Target, start_ms: int, timeout: float, expected: str,
                         last_lines(watched.seen), watched.waited, held.released)
 
 
-def wait_for_lines(target: Target, start_ms: int, timeout: float, matches,
+def wait_for_lines(target: AppliedTrigger, start_ms: int, timeout: float, matches,
                    held: HeldOutput | None = None) -> Watched[list[LogEvent]]:
     """Wait until the function's log group, read from start_ms, satisfies matches(events), for at most timeout s;
     with held, output the engine holds back is asked for on the way."""
@@ -95,7 +95,7 @@ class HeldOutput:
     invocation of trig's functions is silent, so this never happens.
     """
 
-    target: Target
+    target: AppliedTrigger
     released: int = 0
 
     def release_if_silent(self, events: list[LogEvent]) -> None:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from orchestrator.logwatch import group_invocations, read_log_events, watch
-from orchestrator.applied import Target, now_ms
+from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.triggers.base import Trigger
 
 
@@ -90,7 +90,7 @@ def split_missing(fired: list[str], counts: Counter, invocations: int, silent: i
     return MissingSplit(unconfirmed, lost, rest - lost)
 
 
-def load_check(trigger: Trigger, target: Target, count: int, concurrency: int, timeout: float) -> LoadResult:
+def load_check(trigger: Trigger, target: AppliedTrigger, count: int, concurrency: int, timeout: float) -> LoadResult:
     """Fire count events through trigger at the given concurrency and count confirmations and duplicates."""
     nonces = make_nonces(count)
     started = time.monotonic()

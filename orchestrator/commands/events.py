@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from orchestrator import fire as firing
-from orchestrator import tail
+from orchestrator import function_logs
 from orchestrator.commands.common import TimeoutOpt, reports_errors, trigger_argument
 from orchestrator.commands.connection import EMULATOR, with_settings
 from orchestrator.errors import TrigError
@@ -31,9 +31,9 @@ QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", metavar="NAME=
 @with_settings(EMULATOR)
 def logs(trigger: LogsTriggerArg, since: SinceOpt = "10m", follow: FollowOpt = False, *, settings: Settings) -> None:
     """Print the trigger's function log lines from CloudWatch Logs, like `aws logs tail`. Example: trig logs kinesis --since 1h --follow"""
-    seconds = tail.parse_duration(since)
+    seconds = function_logs.parse_duration(since)
     try:
-        tail.tail_logs(settings, trigger, seconds, follow, lambda event: typer.echo(tail.format_event(event)))
+        function_logs.tail_logs(settings, trigger, seconds, follow, lambda event: typer.echo(function_logs.format_event(event)))
     except KeyboardInterrupt:
         raise typer.Exit(code=0) from None  # the way to end --follow, not an error
 

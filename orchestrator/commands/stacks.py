@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from orchestrator import checking, deploy, plan_review, semantics, validation
+from orchestrator import checking, deploy, planning, semantics, validation
 from orchestrator.commands.checks import print_results
 from orchestrator.commands.common import SetOpt, TimeoutOpt, reports_errors, triggers_argument
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
@@ -77,18 +77,18 @@ def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "t
          out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, *,
          settings: Settings, progress: Progress) -> None:
     """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md"""
-    with plan_review.errors_exit_one(detailed_exitcode):
+    with planning.errors_exit_one(detailed_exitcode):
         if json_ and format_ not in ("text", "json"):
             raise UsageError(f"--json means --format json: drop --format {format_} or --json.")
-        plans, text = plan_review.plan_and_render(settings, triggers, parse_set_options(set_ or []),
+        plans, text = planning.plan_and_render(settings, triggers, parse_set_options(set_ or []),
                                                   "json" if json_ else format_, progress=progress)
         if out is None:
             typer.echo(text, nl=False)
         else:
-            plan_review.write_report(text, out)
+            planning.write_report(text, out)
             progress(f"wrote {out}")
     if detailed_exitcode:
-        raise typer.Exit(code=plan_review.detailed_exit_code(plans))
+        raise typer.Exit(code=planning.detailed_exit_code(plans))
 
 
 @reports_errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from orchestrator.applied import Target, now_ms
+from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.experiments.probe_log import ProbeWatch
 from orchestrator.experiments.verdicts import Row, judge_sync_answer, judge_sync_raise, lines_for, unlogged
 
@@ -19,7 +19,7 @@ def _invocations(probe: ProbeWatch, nonce: str, timeout: float) -> list:
     return lines_for(probe.lines(), nonce)
 
 
-def run_answer_experiments(target: Target, trigger: str, ask: Callable[[str], tuple[int, str]],
+def run_answer_experiments(target: AppliedTrigger, trigger: str, ask: Callable[[str], tuple[int, str]],
                            new_nonce: Callable[[], str], timeout: float) -> list[Row]:
     """ask(instruction) makes one request and returns (HTTP status, body): the answer is carried through
     the response; a raising function gives a 5xx and one invocation."""

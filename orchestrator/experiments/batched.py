@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from orchestrator.applied import Target, now_ms
+from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.experiments.destination import Destination
 from orchestrator.experiments.probe_log import ProbeWatch
 from orchestrator.experiments.verdicts import (
@@ -23,7 +23,7 @@ Send = Callable[[list[str]], object]
 SETTLE_SECONDS = 2.5
 
 
-def observed_batches(target: Target, send: Send, ids: list[str], nonce: str,
+def observed_batches(target: AppliedTrigger, send: Send, ids: list[str], nonce: str,
                      timeout: float) -> tuple[list[list[str]], ProbeWatch]:
     """Send one answering record per id, wait until every id was processed (then a moment longer, for a
     duplicate), and return the batches the probe saw, as lists of ids, with the watch that waited for them."""
@@ -38,7 +38,7 @@ def observed_batches(target: Target, send: Send, ids: list[str], nonce: str,
     return batches(probe.lines()), probe
 
 
-def batch_rows(target: Target, trigger: str, invocation: str, send: Send, batch_size: int, count: int, unit: str,
+def batch_rows(target: AppliedTrigger, trigger: str, invocation: str, send: Send, batch_size: int, count: int, unit: str,
                nonce: str, timeout: float, in_order: bool = False) -> list[Row]:
     """count records (messages, items: unit) in one go arrive in batches of at most batch_size; with in_order
     (one shard), also each exactly once and in the order sent."""
@@ -57,7 +57,7 @@ def batch_rows(target: Target, trigger: str, invocation: str, send: Send, batch_
     return rows
 
 
-def retry_row(target: Target, trigger: str, invocation: str, send: Send, failures: int, nonce: str, timeout: float,
+def retry_row(target: AppliedTrigger, trigger: str, invocation: str, send: Send, failures: int, nonce: str, timeout: float,
               expected: str, behind: Sequence[str] = ()) -> Row:
     """A record failing `failures` times is retried until it succeeds; records sent behind it (once it has
     failed, so they queue behind a failing batch) must wait and follow in order."""
@@ -81,7 +81,7 @@ def retry_row(target: Target, trigger: str, invocation: str, send: Send, failure
                expected, judged.observed, judged.verdict, nonce, judged.counts, probe.waited, unlogged(lines))
 
 
-def keeps_failing(target: Target, send: Send, nonce: str, allowed: int, arrived: Callable[[], bool],
+def keeps_failing(target: AppliedTrigger, send: Send, nonce: str, allowed: int, arrived: Callable[[], bool],
                   timeout: float) -> tuple[list[ProbeLine], ProbeWatch]:
     """Send one record that always fails; wait until the engine gives up (allowed invocations made and
     arrived() holds) or shows it keeps going (one invocation more); then watch a moment for one more.
@@ -97,7 +97,7 @@ def keeps_failing(target: Target, send: Send, nonce: str, allowed: int, arrived:
     return lines_for(probe.lines(), nonce), probe
 
 
-def retry_limit_row(target: Target, trigger: str, send: Send, retries: int, accepted: bool, queue_url: str,
+def retry_limit_row(target: AppliedTrigger, trigger: str, send: Send, retries: int, accepted: bool, queue_url: str,
                     batch_info: str, nonce: str, timeout: float) -> Row:
     """An always-failing batch stops after 1 + retries invocations and is described in the on-failure queue.
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from orchestrator.applied import Target
+from orchestrator.applied import AppliedTrigger
 
 
 class Destination:
     """The on-failure queue, drained as it is read; keeps every body seen."""
 
-    def __init__(self, target: Target, queue_url: str):
+    def __init__(self, target: AppliedTrigger, queue_url: str):
         self.sqs = target.client("sqs")
         self.queue_url = queue_url
         self.bodies: list[str] = []
@@ -29,7 +29,7 @@ class Destination:
         return any(nonce in body for body in self.drain())
 
 
-def invoke_config_accepted(target: Target, retries: int) -> bool:
+def invoke_config_accepted(target: AppliedTrigger, retries: int) -> bool:
     """True when the function's asynchronous invocation settings read back as applied: the retry limit and a destination."""
     try:
         config = target.client("lambda").get_function_event_invoke_config(FunctionName=target.function_name)
@@ -41,7 +41,7 @@ def invoke_config_accepted(target: Target, retries: int) -> bool:
     return config.get("MaximumRetryAttempts") == retries and bool(destination)
 
 
-def mapping_accepted(target: Target, mapping_uuid: str, retries: int) -> bool:
+def mapping_accepted(target: AppliedTrigger, mapping_uuid: str, retries: int) -> bool:
     """True when an event source mapping reads back with the retry limit and an on-failure destination."""
     mapping = target.client("lambda").get_event_source_mapping(UUID=mapping_uuid)
     return (mapping.get("MaximumRetryAttempts") == retries

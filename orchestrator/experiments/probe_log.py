@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from orchestrator.applied import Target
+from orchestrator.applied import AppliedTrigger
 from orchestrator.experiments.verdicts import ProbeLine, lines_for, merge_probe_lines, parse_probe_json, parse_probe_lines, unlogged
 from orchestrator.logwatch import Watched, read_log_events, watch
 
 T = TypeVar("T")
 
 
-def read_probe_lines(target: Target, start_ms: int, nonces: Iterable[str] = ()) -> list[ProbeLine]:
+def read_probe_lines(target: AppliedTrigger, start_ms: int, nonces: Iterable[str] = ()) -> list[ProbeLine]:
     """Every probe invocation logged in the target's log group since start_ms, and for the nonces given,
     those only the probe's records show (the engine lost their log lines)."""
     logs = target.client("logs")
@@ -25,7 +25,7 @@ def read_probe_lines(target: Target, start_ms: int, nonces: Iterable[str] = ()) 
 _RECORDS: dict[tuple[str, str], ProbeLine | None] = {}
 
 
-def read_probe_records(target: Target, nonces: Iterable[str]) -> list[ProbeLine]:
+def read_probe_records(target: AppliedTrigger, nonces: Iterable[str]) -> list[ProbeLine]:
     """The invocations the probe recorded in its state bucket for these nonces (invocations/<nonce>/<request id>)."""
     bucket = target.outputs.of("probe_state_bucket", default=None)
     if not bucket:
@@ -48,7 +48,7 @@ def read_probe_records(target: Target, nonces: Iterable[str]) -> list[ProbeLine]
 class ProbeWatch:
     """Waits on the probe's invocations of some nonces, adding up the seconds waited for a row to report."""
 
-    target: Target
+    target: AppliedTrigger
     start_ms: int
     nonces: tuple[str, ...]
     waited: float = 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from orchestrator.applied import Target, now_ms
+from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.experiments.destination import Destination
 from orchestrator.experiments.probe_log import ProbeWatch
 from orchestrator.experiments.verdicts import (
@@ -17,7 +17,7 @@ SLEEP_MS = 2000
 SETTLE_SECONDS = 2.0
 
 
-def run_queued_experiments(target: Target, trigger: str, action: str, fire: Callable[[str], object], queue_url: str,
+def run_queued_experiments(target: AppliedTrigger, trigger: str, action: str, fire: Callable[[str], object], queue_url: str,
                            retries: int, new_nonce: Callable[[], str], timeout: float,
                            accepted: bool | None = None) -> list[Row]:
     """Slow, always-raising and fail-once events fired together through fire(instruction), then judged

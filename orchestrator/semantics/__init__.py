@@ -18,7 +18,7 @@ from orchestrator.set_values import check_sets, merge_config_sets
 from orchestrator.settings import Settings
 from orchestrator.terraform import TerraformAdapter
 from orchestrator.triggers import REGISTRY, probe_specs, select_triggers
-from orchestrator.triggers.base import ProbeSpec, Target
+from orchestrator.triggers.base import ProbeSpec, AppliedTrigger
 
 __all__ = ["PASS", "FAIL", "NOT_MODELLED", "Row", "SemanticsError", "check_semantics", "destroy_probes"]
 
@@ -59,7 +59,7 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
         try:
             with step(progress, f"{spec.name}: applying probe stack {spec.workspace}",
                       done=f"{spec.name}: applied probe stack {spec.workspace}"):
-                target = Target(settings, apply_probe(terraform, spec, var_file))
+                target = AppliedTrigger(settings, apply_probe(terraform, spec, var_file))
             with step(progress, f"{spec.name}: running the {spec.invocation} experiments on {target.function_name}",
                       done=f"{spec.name}: ran the {spec.invocation} experiments") as current:
                 try:

@@ -17,10 +17,10 @@ from orchestrator.errors import UsageError
 from orchestrator.experiments.answered import run_answer_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, Sent, SyncAnswers, Target, Trigger, UserEvent
+from orchestrator.triggers.base import NewNonce, Sent, SyncAnswers, AppliedTrigger, Trigger, UserEvent
 
 
-def invoke_url(target: Target, query: dict[str, str]) -> str:
+def invoke_url(target: AppliedTrigger, query: dict[str, str]) -> str:
     """The emulator's data-plane URL of the API's resource: {endpoint}/restapis/{id}/{stage}/_user_request_{path}."""
     api_id, stage, path = (target.outputs.of("api", key) for key in ("rest_api_id", "stage_name", "path"))
     base = f"{target.settings.endpoint}/restapis/{api_id}/{stage}/_user_request_{path}"
@@ -55,32 +55,32 @@ class ApiTrigger(Trigger):
         "memory_size": 128,
     }
 
-    def get(self, target: Target, query: dict[str, str]) -> tuple[int, str]:
+    def get(self, target: AppliedTrigger, query: dict[str, str]) -> tuple[int, str]:
         """GET the API's resource with query: the one way trig calls this trigger. Returns (HTTP status, body)."""
         url = invoke_url(target, query)
         return http_get(url, signed_headers("GET", url, target.settings))
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(lambda text: self.get(target, {"name": text}), texts))
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return invoke_url(target, {})
 
     def payload(self, nonce: str) -> str:
         return nonce
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         raise NotImplementedError("the api trigger is confirmed by its answer, not by its logs")
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         return {"api_name": "trig probe", "path": "probe", "stage": "test"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         return run_answer_experiments(target, self.name, lambda instruction: self.get(target, {"name": instruction}),
                                       new_nonce, timeout)
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers:
+    def fire_load(self, target: AppliedTrigger, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers:
         """GET once per nonce; a throttle (429), a gateway error (5xx) or no connection is retried, as a client would."""
         greeting = self.deployed_greeting(target)
         deadline = time.monotonic() + timeout
@@ -117,11 +117,11 @@ class ApiTrigger(Trigger):
             list(pool.map(request, nonces))
         return answers
 
-    def deployed_greeting(self, target: Target) -> str:
+    def deployed_greeting(self, target: AppliedTrigger) -> str:
         config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)
         return config.get("Environment", {}).get("Variables", {}).get("GREETING", "hello")
 
-    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+    def fire_and_confirm(self, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
         expected = f"{self.deployed_greeting(target)} {nonce}"
         answers: list[str] = []
         started = time.monotonic()
@@ -141,7 +141,7 @@ class ApiTrigger(Trigger):
                                 answers[-3:], waited)
         return Confirmation(True, f"HTTP 200 {expected!r}", answers[-1:], round(time.monotonic() - started, 1))
 
-    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
+    def send_event(self, target: AppliedTrigger, event: UserEvent, timeout: float) -> Sent:
         """GET the API's resource with the user's query; the answer is the function's."""
         if event.data is not None or event.key is not None:
             raise UsageError("the api trigger answers GET requests: pass --query NAME=VALUE, not --data, --file or --key.")

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator.applied import Target, now_ms
+from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.confirmation import Confirmation, confirm_marker
 from orchestrator.errors import UsageError
 from orchestrator.experiments.verdicts import Row
@@ -109,12 +109,12 @@ class Trigger(ABC):
     # Firing: one verb.
 
     @abstractmethod
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """Put one event per text into the trigger's source, in order: the text is what the function reads
         (the object key's last segment, the record's data, the message body...)."""
 
     @abstractmethod
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         """The trigger's source as the user knows it (bucket, stream, queue URL...), to say where events went."""
 
     def payload(self, nonce: str) -> str:
@@ -122,22 +122,22 @@ class Trigger(ABC):
         return f"test-{nonce}"
 
     @abstractmethod
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         """The end of the log line that proves the event carrying nonce reached the function."""
 
-    def fire_load(self, target: Target, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers | None:
+    def fire_load(self, target: AppliedTrigger, nonces: list[str], concurrency: int, timeout: float) -> SyncAnswers | None:
         """Fire one event per nonce; a synchronous trigger returns its answers, others None (their logs confirm)."""
         self.send(target, [self.payload(n) for n in nonces], concurrency)
         return None
 
-    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+    def fire_and_confirm(self, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
         """Send one event carrying nonce through the real trigger and wait, within timeout s, until its line shows."""
         start = now_ms()
         self.send(target, [self.payload(nonce)])
         return confirm_marker(target, start, timeout, self.marker(target, nonce),
                               f"{self.action} to {self.source(target)}")
 
-    def events_per_invocation(self, target: Target) -> int:
+    def events_per_invocation(self, target: AppliedTrigger) -> int:
         """The most events one invocation of the function can carry (S3, SNS, EventBridge: one)."""
         return 1
 
@@ -155,12 +155,12 @@ class Trigger(ABC):
         return ProbeSpec(self.name, self.invocation, {**common, **self.probe_defaults(settings)})
 
     @abstractmethod
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         """Run this type's `--semantics` experiments on its applied probe stack; one row per property."""
 
     # Explaining and `trig fire`.
 
-    def diagnose(self, target: Target) -> list[str]:
+    def diagnose(self, target: AppliedTrigger) -> list[str]:
         """What the emulator says about the function, to explain an event that was not confirmed."""
         lines = [f"region: {target.settings.region}, endpoint: {target.settings.endpoint}"]
         try:
@@ -175,7 +175,7 @@ class Trigger(ABC):
             lines.append(f"could not read the function's state: {exc}")
         return lines
 
-    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
+    def send_event(self, target: AppliedTrigger, event: UserEvent, timeout: float) -> Sent:
         """Send one event of the user's choosing through the real trigger (`trig fire`), within timeout seconds.
 
         This default sends the event `trig check` sends, carrying a fresh nonce, so every
@@ -196,7 +196,7 @@ class MappedTrigger(Trigger):
     Its module outputs the mapping's UUID as event_source_mapping_uuid, under the trigger's name.
     """
 
-    def events_per_invocation(self, target: Target) -> int:
+    def events_per_invocation(self, target: AppliedTrigger) -> int:
         """The mapping's batch size, as the engine reports it (the applied value when it cannot be read)."""
         uuid = target.outputs.of(self.name, "event_source_mapping_uuid", default=None)
         try:
@@ -204,7 +204,7 @@ class MappedTrigger(Trigger):
         except (ClientError, BotoCoreError, KeyError, TypeError, ValueError):
             return int(target.outputs.of(self.name, "batch_size", default=None) or self.defaults.get("batch_size") or 1)
 
-    def diagnose(self, target: Target) -> list[str]:
+    def diagnose(self, target: AppliedTrigger) -> list[str]:
         lines = super().diagnose(target)
         uuid = target.outputs.of(self.name, "event_source_mapping_uuid", default=None)
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orchestrator.batches import chunks, send_all
-from orchestrator.triggers.base import Target
+from orchestrator.triggers.base import AppliedTrigger
 from orchestrator.triggers.streamed import StreamTrigger
 
 _BATCH_WRITE_LIMIT = 25
@@ -26,7 +26,7 @@ class DynamodbTrigger(StreamTrigger):
         "memory_size": 128,
     }
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """Put one item per text, its hash key and its `nonce` attribute the text (the function logs the latter)."""
         table = self.source(target)
         key = target.outputs.of("dynamodb", "hash_key")
@@ -40,11 +40,11 @@ class DynamodbTrigger(StreamTrigger):
                             _BATCH_WRITE_LIMIT):
             send_all(write, chunk, f"BatchWriteItem to {table}")
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return str(target.outputs.of("dynamodb", "table_name"))
 
     def payload(self, nonce: str) -> str:
         return nonce
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         return f"INSERT nonce = {nonce}"

@@ -6,7 +6,7 @@ import uuid
 
 from orchestrator.batches import chunks, send_all
 from orchestrator.errors import UsageError
-from orchestrator.triggers.base import Sent, Target, UserEvent
+from orchestrator.triggers.base import Sent, AppliedTrigger, UserEvent
 from orchestrator.triggers.streamed import StreamTrigger
 
 _PUT_RECORDS_LIMIT = 500
@@ -32,7 +32,7 @@ class KinesisTrigger(StreamTrigger):
         "memory_size": 128,
     }
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """PutRecords, one record per text (its data), all with one partition key: one shard, in order."""
         stream = self.source(target)
         kinesis = target.client("kinesis")
@@ -45,13 +45,13 @@ class KinesisTrigger(StreamTrigger):
                             _PUT_RECORDS_LIMIT):
             send_all(put, chunk, f"PutRecords to {stream}")
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return str(target.outputs.of("kinesis", "stream_name"))
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         return f"Data = {self.payload(nonce)}"
 
-    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
+    def send_event(self, target: AppliedTrigger, event: UserEvent, timeout: float) -> Sent:
         """PutRecord of the user's data (partition key --key, default 123); the mapping invokes the function."""
         if event.query:
             raise UsageError("the kinesis trigger takes --data or --file and --key (the partition key), not --query.")

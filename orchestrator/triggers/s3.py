@@ -11,12 +11,12 @@ from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.logwatch import LogEvent
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, Sent, Target, Trigger, UserEvent, now_ms
+from orchestrator.triggers.base import NewNonce, Sent, AppliedTrigger, Trigger, UserEvent, now_ms
 
 BANNER = "S3 trigger Lambda"
 
 
-def object_key(target: Target, text: str) -> str:
+def object_key(target: AppliedTrigger, text: str) -> str:
     """The key of the object carrying text, passing the notification's prefix and suffix filters
     (the probe reads text as the key's last segment, without .txt)."""
     prefix = target.outputs.of("s3", "filter_prefix", default=None) or ""
@@ -47,7 +47,7 @@ class S3Trigger(Trigger):
         "memory_size": 128,
     }
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """PutObject of one object per text, its key carrying the text, its body the text."""
         bucket = target.outputs.of("s3", "bucket_name")
         s3 = target.client("s3")
@@ -55,16 +55,16 @@ class S3Trigger(Trigger):
             list(pool.map(lambda text: s3.put_object(Bucket=bucket, Key=object_key(target, text), Body=text.encode()),
                           texts))
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return f"s3://{target.outputs.of('s3', 'bucket_name')}"
 
     def payload(self, nonce: str) -> str:
         return f"trig-check-{nonce}"
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         return f"key = {object_key(target, self.payload(nonce))}"
 
-    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+    def fire_and_confirm(self, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
         """PutObject, then wait for the banner and the key's line (the banner alone could be any invocation's)."""
         key = object_key(target, self.payload(nonce))
         start = now_ms()
@@ -83,13 +83,13 @@ class S3Trigger(Trigger):
         return {"bucket": f"trig-probe-{settings.account_id}-events", "maximum_retry_attempts": 1,
                 "on_failure_queue": "trig-probe-s3-failures"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         """The probe's instruction is the last segment of the object key."""
         return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [f"probe/{text}"]),
                                       target.outputs.of("s3", "on_failure_queue_url"),
                                       int(values["maximum_retry_attempts"]), new_nonce, timeout)
 
-    def send_event(self, target: Target, event: UserEvent, timeout: float) -> Sent:
+    def send_event(self, target: AppliedTrigger, event: UserEvent, timeout: float) -> Sent:
         """PutObject of the user's key and body; S3 answers at once and invokes the function later."""
         if event.query:
             raise UsageError("the s3 trigger takes --key and --data or --file, not --query.")

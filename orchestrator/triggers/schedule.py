@@ -11,7 +11,7 @@ from orchestrator.experiments.destination import invoke_config_accepted
 from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, Target, Trigger, now_ms
+from orchestrator.triggers.base import NewNonce, AppliedTrigger, Trigger, now_ms
 
 DETAIL_TYPE = "trig check"
 SCHEDULED = "Scheduled Event"
@@ -35,7 +35,7 @@ def detail_line(nonce: str) -> str:
     return f"detail = {json.dumps({'nonce': nonce}, sort_keys=True)}"
 
 
-def entry(target: Target, detail: dict) -> dict:
+def entry(target: AppliedTrigger, detail: dict) -> dict:
     return {"Source": target.outputs.of("schedule", "event_source"), "DetailType": DETAIL_TYPE,
             "Detail": json.dumps(detail), "EventBusName": "default"}
 
@@ -54,7 +54,7 @@ class ScheduleTrigger(Trigger):
         "memory_size": 128,
     }
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """PutEvents from the rule's event source, one event per text, its detail {"nonce": text}."""
         events = target.client("events")
 
@@ -65,16 +65,16 @@ class ScheduleTrigger(Trigger):
         for chunk in chunks([entry(target, {"nonce": text}) for text in texts], _PUT_EVENTS_LIMIT):
             send_all(put, chunk, f"PutEvents from {self.source(target)}")
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return str(target.outputs.of("schedule", "event_source"))
 
     def payload(self, nonce: str) -> str:
         return nonce
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         return detail_line(nonce)
 
-    def fire_and_confirm(self, target: Target, nonce: str, timeout: float) -> Confirmation:
+    def fire_and_confirm(self, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
         """PutEvents with the nonce in the detail; when the timeout covers one period of the schedule,
         the scheduled firing is awaited too (opt in with a long enough --timeout)."""
         started = now_ms()
@@ -110,7 +110,7 @@ class ScheduleTrigger(Trigger):
         return {"rule": "trig-probe-rule", "schedule_expression": "rate(1 hour)", "event_source": "trig.probe",
                 "maximum_retry_attempts": 1, "on_failure_queue": "trig-probe-schedule-failures"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         retries = int(values["maximum_retry_attempts"])
         return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [text]),
                                       target.outputs.of("schedule", "on_failure_queue_url"), retries, new_nonce, timeout,

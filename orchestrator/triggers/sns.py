@@ -8,7 +8,7 @@ from orchestrator.experiments.destination import invoke_config_accepted
 from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, Target, Trigger
+from orchestrator.triggers.base import NewNonce, AppliedTrigger, Trigger
 
 
 class SnsTrigger(Trigger):
@@ -23,24 +23,24 @@ class SnsTrigger(Trigger):
         "memory_size": 128,
     }
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """Publish one message per text."""
         topic = self.source(target)
         sns = target.client("sns")
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(lambda text: sns.publish(TopicArn=topic, Message=text), texts))
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return str(target.outputs.of("sns", "topic_arn"))
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         return f"Message = {self.payload(nonce)}"
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         # One retry, as for S3, so that a row would show the setting obeyed rather than the default.
         return {"topic": "trig-probe-topic", "maximum_retry_attempts": 1, "on_failure_queue": "trig-probe-sns-failures"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         retries = int(values["maximum_retry_attempts"])
         return run_queued_experiments(target, self.name, self.action, lambda text: self.send(target, [text]),
                                       target.outputs.of("sns", "on_failure_queue_url"), retries, new_nonce, timeout,

@@ -9,14 +9,14 @@ from orchestrator.experiments.batched import batch_rows, keeps_failing, retry_ro
 from orchestrator.experiments.destination import Destination
 from orchestrator.experiments.verdicts import Row, judge_redrive, unlogged
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import MappedTrigger, NewNonce, Target
+from orchestrator.triggers.base import MappedTrigger, NewNonce, AppliedTrigger
 
 _SEND_BATCH_LIMIT = 10
 # Experiments: messages sent for the batch-size row.
 MESSAGES = 12
 
 
-def redrive_accepted(target: Target, max_receive_count: int) -> bool:
+def redrive_accepted(target: AppliedTrigger, max_receive_count: int) -> bool:
     """True when the queue reads back with the redrive policy applied: maxReceiveCount and a dead-letter queue."""
     attributes = target.client("sqs").get_queue_attributes(QueueUrl=target.outputs.of("sqs", "queue_url"),
                                                            AttributeNames=["RedrivePolicy"])["Attributes"]
@@ -44,7 +44,7 @@ class SqsTrigger(MappedTrigger):
         "memory_size": 128,
     }
 
-    def send(self, target: Target, texts: list[str], concurrency: int = 1) -> None:
+    def send(self, target: AppliedTrigger, texts: list[str], concurrency: int = 1) -> None:
         """SendMessageBatch, one message per text (its body), ten to a call."""
         queue_url = self.source(target)
         sqs = target.client("sqs")
@@ -57,10 +57,10 @@ class SqsTrigger(MappedTrigger):
             send_all(send_batch, [{"Id": str(i), "MessageBody": text} for i, text in enumerate(chunk)],
                      f"SendMessageBatch to {queue_url}")
 
-    def source(self, target: Target) -> str:
+    def source(self, target: AppliedTrigger) -> str:
         return str(target.outputs.of("sqs", "queue_url"))
 
-    def marker(self, target: Target, nonce: str) -> str:
+    def marker(self, target: AppliedTrigger, nonce: str) -> str:
         return f"Body = {self.payload(nonce)}"
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
@@ -68,7 +68,7 @@ class SqsTrigger(MappedTrigger):
         return {"queue": "trig-probe-queue", "batch_size": 5, "maximum_batching_window_in_seconds": None,
                 "max_receive_count": 2, "visibility_timeout": 5, "timeout": 5}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         """Batch size, a failing batch received again until it succeeds, then redrive to the dead-letter queue."""
         def send(texts: list[str]) -> None:
             self.send(target, texts)
@@ -81,7 +81,7 @@ class SqsTrigger(MappedTrigger):
         rows.append(self._redrive_row(target, send, int(values["max_receive_count"]), new_nonce(), timeout))
         return rows
 
-    def _redrive_row(self, target: Target, send, max_receive_count: int, nonce: str, timeout: float) -> Row:
+    def _redrive_row(self, target: AppliedTrigger, send, max_receive_count: int, nonce: str, timeout: float) -> Row:
         accepted = redrive_accepted(target, max_receive_count)
         dead_letters = Destination(target, target.outputs.of("sqs", "dead_letter_queue_url"))
         lines, probe = keeps_failing(target, send, nonce, max_receive_count, lambda: dead_letters.holds(nonce), timeout)

@@ -13,7 +13,7 @@ from orchestrator.experiments.batched import batch_rows, retry_limit_row, retry_
 from orchestrator.experiments.destination import mapping_accepted
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import MappedTrigger, NewNonce, Target
+from orchestrator.triggers.base import MappedTrigger, NewNonce, AppliedTrigger
 
 # Experiments: records put for the batch-size row, and failures before the retried batch succeeds.
 RECORDS = 25
@@ -35,7 +35,7 @@ class StreamTrigger(MappedTrigger):
                 "maximum_retry_attempts": 2, "bisect_batch_on_function_error": False,
                 "on_failure_queue": f"trig-probe-{self.name}-failures"}
 
-    def run_semantics(self, target: Target, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
+    def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:
         """Batching (and order), retry until success, then the retry limit (last: it may block the shard)."""
         def send(texts: list[str]) -> None:
             self.send(target, texts)

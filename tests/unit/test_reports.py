@@ -14,7 +14,7 @@ from orchestrator.load import LoadResult
 from orchestrator.logwatch import LogEvent
 from orchestrator.experiments.verdicts import FAIL, NOT_MODELLED, PASS, Row
 from orchestrator.checking import CheckResult
-from orchestrator.tail import parse_duration
+from orchestrator.function_logs import parse_duration
 
 RESULTS = [CheckResult("api", "synchronous", True, 0.2, "HTTP 200 'hello x'"),
            CheckResult("s3", "asynchronous", False, 30.0, "no 'S3 trigger Lambda' line", ("last log line: <oops> & more",))]

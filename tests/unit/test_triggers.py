@@ -59,7 +59,7 @@ def test_the_slowest_apply_keeps_the_cpu_and_a_single_one_yields_nothing():
 
 
 def test_the_default_send_event_sends_the_check_event_through_the_one_verb():
-    from orchestrator.triggers.base import Target, UserEvent
+    from orchestrator.triggers.base import AppliedTrigger, UserEvent
     from orchestrator.triggers.sqs import SqsTrigger
 
     calls = []
@@ -68,7 +68,7 @@ def test_the_default_send_event_sends_the_check_event_through_the_one_verb():
         def send(self, target, texts, concurrency=1):
             calls.append((texts, concurrency))
 
-    sent = Recording().send_event(Target(None, {}), UserEvent(), 12.0)
+    sent = Recording().send_event(AppliedTrigger(None, {}), UserEvent(), 12.0)
     [([text], concurrency)] = calls
     assert (text, concurrency) == (f"test-{sent.receipt['nonce']}", 1)
     assert sent.receipt == {"nonce": sent.receipt["nonce"]} and sent.marker == f"Body = {text}"
