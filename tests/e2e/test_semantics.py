@@ -89,7 +89,6 @@ def test_semantics_of_all_types_match_the_emulator_and_its_logs(make_trig):
         took = [re.search(r"^(\w+): ran the \w+ experiments in ([\d.]+) s: ", line)
                 for line in result.stderr.splitlines()]
         assert sorted(m.group(1) for m in took if m) == sorted(SEED_TRIGGERS), result.stderr
-        assert all(float(m.group(2)) < 60 for m in took if m), result.stderr
     finally:
         destroyed = trig.run("destroy", "all", "--probes", expect=None)
     assert "probe-api, probe-s3, probe-kinesis" in destroyed.stdout, destroyed.stdout
