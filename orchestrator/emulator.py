@@ -8,13 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential, wait_fixed
 
+from orchestrator import plain_http as http
 from orchestrator.errors import EmulatorError
 from orchestrator.watchdog import ANSWERED, REFUSED, SILENT
 from orchestrator.settings import EMULATOR_STATE_FILE
@@ -36,28 +35,21 @@ class EmulatorRecord:
 def health(endpoint: str, timeout: float = 2.0) -> dict | None:
     """The emulator's health document, or None when nothing healthy answers at endpoint."""
     for path in (HEALTH_PATH, "/_localstack/health"):
-        try:
-            with urllib.request.urlopen(endpoint.rstrip("/") + path, timeout=timeout) as response:
-                if response.status == 200:
-                    return json.loads(response.read() or b"{}")
-        except (urllib.error.URLError, OSError, ValueError):
-            continue
+        answer = http.get(endpoint.rstrip("/") + path, timeout=timeout)
+        if answer.status == 200:
+            try:
+                return json.loads(answer.body or b"{}")
+            except ValueError:
+                continue
     return None
 
 
 def probe(endpoint: str, timeout: float) -> str:
     """What the health path at endpoint does now: answered, refused (nothing listens) or silent (no answer in time)."""
-    try:
-        with urllib.request.urlopen(endpoint.rstrip("/") + HEALTH_PATH, timeout=timeout):
-            return ANSWERED
-    except urllib.error.HTTPError:
-        return ANSWERED  # something answers; /_ministack/health is MiniStack's own path
-    except urllib.error.URLError as exc:
-        return REFUSED if isinstance(exc.reason, ConnectionRefusedError) else SILENT
-    except ConnectionRefusedError:
-        return REFUSED
-    except OSError:
-        return SILENT
+    answer = http.get(endpoint.rstrip("/") + HEALTH_PATH, timeout=timeout)
+    if answer.status:
+        return ANSWERED  # any status: something answers (/_ministack/health is MiniStack's own path)
+    return REFUSED if answer.failure == http.REFUSED else SILENT
 
 
 def is_healthy(endpoint: str) -> bool:
@@ -160,6 +152,10 @@ def start(home: Path, port: int | None = None, timeout: float = _START_TIMEOUT) 
     return record, True
 
 
+def _still_running(exited: bool) -> bool:
+    return not exited
+
+
 def _exited(pid: int) -> bool:
     """True once the process has exited (reaped here when it is our child)."""
     try:
@@ -175,7 +171,7 @@ def _terminate(pid: int, timeout: float = _STOP_TIMEOUT) -> None:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    retrying = Retrying(retry=retry_if_result(lambda exited: not exited), stop=stop_after_delay(timeout),
+    retrying = Retrying(retry=retry_if_result(_still_running), stop=stop_after_delay(timeout),
                         wait=wait_fixed(0.05))
     try:
         retrying(_exited, pid)

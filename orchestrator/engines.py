@@ -11,13 +11,12 @@ import json
 import os
 import shutil
 import subprocess
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
+from orchestrator import plain_http as http
 from orchestrator.errors import EmulatorError
 from orchestrator.settings import EMULATOR_STATE_FILE
 
@@ -46,13 +45,8 @@ class Engine:
 
 
 def _get(url: str, timeout: float) -> tuple[int, bytes] | None:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, b""
-    except (urllib.error.URLError, OSError):
-        return None
+    answer = http.get(url, timeout=timeout)
+    return (answer.status, answer.body) if answer.status else None
 
 
 def _json(body: bytes) -> dict | None:
@@ -99,6 +93,11 @@ def missing_for_localstack(env: dict[str, str] | None = None) -> list[str]:
     return missing
 
 
+def _not_localstack_yet(engine) -> bool:
+    """While the endpoint does not answer as LocalStack (it may answer as nothing yet)."""
+    return engine.name != LOCALSTACK
+
+
 def start_localstack(home: Path, port: int, timeout: float = _LOCALSTACK_START_TIMEOUT) -> str:
     """Start LocalStack in Docker on 127.0.0.1:port with its own CLI, wait for health; returns the endpoint."""
     missing = missing_for_localstack()
@@ -115,7 +114,7 @@ def start_localstack(home: Path, port: int, timeout: float = _LOCALSTACK_START_T
     if code != 0:
         raise EmulatorError(f"`localstack start --detached` exited with code {code}: see {log_file}.")
     endpoint = f"http://127.0.0.1:{port}"
-    retrying = Retrying(retry=retry_if_result(lambda engine: engine.name != LOCALSTACK),
+    retrying = Retrying(retry=retry_if_result(_not_localstack_yet),
                         stop=stop_after_delay(timeout), wait=wait_exponential(multiplier=0.5, max=5))
     try:
         retrying(lambda: detect_engine(endpoint))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
+from orchestrator import plain_http as http
 from orchestrator.aws import signed_headers
 from orchestrator.confirmation import Confirmation
 from orchestrator.errors import UsageError
@@ -28,13 +27,13 @@ def invoke_url(target: AppliedTrigger, query: dict[str, str]) -> str:
 
 
 def http_get(url: str, headers: dict[str, str], timeout: float = 10.0) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", errors="replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", errors="replace")
-    except (urllib.error.URLError, OSError) as exc:
-        return 0, str(exc)
+    """(HTTP status, body); (0, the error) when nothing answered."""
+    answer = http.get(url, headers, timeout)
+    return answer.status, answer.text
+
+
+def _not_answered(answered: bool) -> bool:
+    return not answered
 
 
 # Answers a client retries: throttled, gateway errors, or nothing at all.
@@ -131,7 +130,7 @@ class ApiTrigger(Trigger):
             answers.append(f"HTTP {status}: {body[:200]}")
             return status == 200 and body == expected
 
-        retrying = Retrying(retry=retry_if_result(lambda ok: not ok), stop=stop_after_delay(timeout),
+        retrying = Retrying(retry=retry_if_result(_not_answered), stop=stop_after_delay(timeout),
                             wait=wait_exponential(multiplier=0.1, min=0.1, max=1.0))
         try:
             retrying(get)
