@@ -15,16 +15,17 @@ from orchestrator.errors import TrigError
 from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
 from orchestrator.settings import Settings
+from orchestrator.triggers import fire_option_help
 from orchestrator.triggers.base import UserEvent
 
 LogsTriggerArg = trigger_argument("trig logs sqs")
 FireTriggerArg = trigger_argument("trig fire sns")
 SinceOpt = Annotated[str, typer.Option("--since", metavar="DURATION", help="How far back to start: 30s, 10m, 2h, 1d (default 10m). Example: --since 1h")]
 FollowOpt = Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new lines as they arrive, until Ctrl-C. Example: trig logs kinesis --follow")]
-DataOpt = Annotated[Optional[str], typer.Option("--data", metavar="TEXT", help="The event's body: the object's content for s3, the record's data for kinesis. Example: --data 'hello world'")]
+DataOpt = Annotated[Optional[str], typer.Option("--data", metavar="TEXT", help=f"The event's body: {fire_option_help('data')}. Example: --data 'hello world'")]
 FileOpt = Annotated[Optional[Path], typer.Option("--file", metavar="PATH", help="Read the event's body from this file instead of --data. Example: --file sample.txt")]
-KeyOpt = Annotated[Optional[str], typer.Option("--key", metavar="KEY", help="The object key for s3, the partition key for kinesis. Example: --key hello.txt")]
-QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", metavar="NAME=VALUE", help="A query parameter for api, NAME=VALUE, repeatable. Example: --query name=lambda")]
+KeyOpt = Annotated[Optional[str], typer.Option("--key", metavar="KEY", help=f"{fire_option_help('key').capitalize()}. Example: --key hello.txt")]
+QueryOpt = Annotated[Optional[list[str]], typer.Option("--query", metavar="NAME=VALUE", help=f"{fire_option_help('query').capitalize()}, NAME=VALUE, repeatable. Example: --query name=lambda")]
 
 
 @reports_errors

@@ -39,6 +39,11 @@ def trigger_named(name: str) -> Trigger:
     return REGISTRY[name]
 
 
+def fire_option_help(option: str) -> str:
+    """What a `trig fire` option means for each type that takes it: `the object key for s3, the partition key for kinesis`."""
+    return ", ".join(f"{t.fire_options[option]} for {t.name}" for t in REGISTRY.values() if option in t.fire_options)
+
+
 def probe_specs(settings: Settings) -> dict[str, ProbeSpec]:
     """Every type's probe stack, by type name."""
     return {name: trigger.probe(settings) for name, trigger in REGISTRY.items()}

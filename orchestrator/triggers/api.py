@@ -43,6 +43,7 @@ _RETRIED_STATUSES = {0, 429, 500, 502, 503, 504}
 class ApiTrigger(Trigger):
     name = "api"
     invocation = "synchronous"
+    fire_options = {"query": "a query parameter"}
     description = "API Gateway REST API, GET /hello, AWS_PROXY to the function"
     defaults = {
         "function_name": "api-gateway-test",

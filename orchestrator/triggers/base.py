@@ -88,6 +88,8 @@ class Trigger(ABC):
     handler: ClassVar[str] = "handler.handler"
     # The call `send` makes, to say what was sent when nothing arrives (PutRecords, Publish...).
     action: ClassVar[str] = ""
+    # What `trig fire`'s --data, --key and --query mean for this type, if it takes them (its help says so).
+    fire_options: ClassVar[dict[str, str]] = {}
     # The longest wait inside the AWS provider while this trigger is applied (measured against
     # MiniStack): a Lambda function's create takes about 5 s. Parallel applies let the slowest
     # one go first on the CPU.

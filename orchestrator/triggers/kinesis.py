@@ -21,6 +21,7 @@ class KinesisTrigger(StreamTrigger):
     ordered = True
     batch_info = "KinesisBatchInfo"
     action = "PutRecords"
+    fire_options = {"data": "the record's data", "key": "the partition key"}
     description = "Kinesis stream read by an event source mapping"
     defaults = {
         "function_name": "kinesis-trigger-test",

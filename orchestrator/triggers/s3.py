@@ -37,6 +37,7 @@ class S3Trigger(Trigger):
     name = "s3"
     invocation = "asynchronous"
     action = "PutObject"
+    fire_options = {"data": "the object's content", "key": "the object key"}
     description = "S3 bucket, s3:ObjectCreated:* notification to the function"
     defaults = {
         "function_name": "s3-trigger-test",
