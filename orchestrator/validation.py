@@ -21,9 +21,36 @@ _ON_FILE_LINE = re.compile(r"on (\S+) line (\d+)")
 _NOT_COPIED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.*")
 
 
+_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]+)"', re.MULTILINE)
+
+
 def configurations(tree: Path) -> list[Path]:
     """Every folder under tree holding .tf files: the roots under envs/ and every module, sorted."""
     return sorted({path.parent for path in tree.rglob("*.tf") if ".terraform" not in path.parts})
+
+
+def used_modules(config: Path) -> set[Path]:
+    """The local modules config calls (`source = "../../modules/x"`), and theirs, all the way down."""
+    found: set[Path] = set()
+    pending = [config]
+    while pending:
+        folder = pending.pop()
+        for tf in folder.glob("*.tf"):
+            for source in _LOCAL_SOURCE.findall(tf.read_text(encoding="utf-8")):
+                module = (folder / source).resolve()
+                if module not in found and module.is_dir():
+                    found.add(module)
+                    pending.append(module)
+    return found
+
+
+def to_validate(tree: Path) -> list[Path]:
+    """The configurations whose validation covers all of tree: each root (Terraform validates the modules a root
+    calls with it, in one run that loads the provider once), and any module no root calls."""
+    every = configurations(tree)
+    roots = [config for config in every if "envs" in config.relative_to(tree).parts]
+    covered = {module for root in roots for module in used_modules(root)}
+    return roots + [config for config in every if config not in roots and config.resolve() not in covered]
 
 
 def fmt_failures(terraform: TerraformAdapter, source: Path) -> list[str]:
@@ -70,7 +97,7 @@ def validate_failures(terraform: TerraformAdapter, settings: Settings, source: P
         return [describe_diagnostic(d, config, copy_root, label) for d in diagnostics if d.get("severity") == "error"]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(check, configurations(copy_root)))
+        results = list(pool.map(check, to_validate(copy_root)))
     # The root validates its modules too, so one error may be reported twice: keep the first.
     return list(dict.fromkeys(line for lines in results for line in lines))
 
@@ -87,5 +114,6 @@ def validate_project(settings: Settings, progress=log.info) -> list[str]:
     if (source / "modules").is_dir():
         progress("checking that the module READMEs match their variables and outputs")
         failures += stale_readmes(source / "modules", settings.project_dir)
-    progress(f"validating {len(configurations(source))} configurations")
+    progress(f"validating {len(configurations(source))} configurations in {len(to_validate(source))} Terraform runs "
+             "(a root validates the modules it calls)")
     return failures + validate_failures(terraform, settings, source)
