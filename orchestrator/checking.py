@@ -13,10 +13,11 @@ from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult, load_check
+from orchestrator.location import Location, is_stale, placed_workspaces
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
-from orchestrator.terraform import Outputs, TerraformAdapter
+from orchestrator.terraform import TerraformAdapter
 from orchestrator.terraform import state as tfstate
 from orchestrator.triggers import REGISTRY, select_triggers, trigger_named
 from orchestrator.applied import AppliedTrigger
@@ -52,9 +53,8 @@ def applied_triggers(settings: Settings) -> list[str]:
     return applied
 
 
-def check_trigger(settings: Settings, trigger: Trigger, outputs: Outputs, timeout: float) -> CheckResult:
+def check_trigger(trigger: Trigger, target: AppliedTrigger, timeout: float) -> CheckResult:
     nonce = uuid.uuid4().hex[:12]
-    target = AppliedTrigger(settings, outputs)
     started = time.monotonic()
     try:
         confirmation = trigger.fire_and_confirm(target, nonce, timeout)
@@ -68,57 +68,82 @@ def check_trigger(settings: Settings, trigger: Trigger, outputs: Outputs, timeou
                        confirmation.waited, confirmation.released)
 
 
-def refuse_vanished(settings: Settings, triggers: list[Trigger]) -> None:
+def where_applied(settings: Settings, name: str) -> Settings:
+    """settings pointed at where the trigger's state says its resources are (as destroy does): a check, a fire or
+    the logs of a trigger applied in another region or account go there, whatever --region and --account say.
+    Refused when they were made by another emulator that no longer answers (they went with it)."""
+    location = placed_workspaces(settings, [name]).get(name)
+    if location is None or location == Location.of(settings):
+        return settings
+    if is_stale(settings, location, emulator.is_healthy):
+        raise UsageError(f"{name} was applied at {location.endpoint}, where nothing answers any more, so its "
+                         f"resources went with that emulator: `trig apply {name}` applies it at {settings.endpoint}.")
+    if location.endpoint != settings.endpoint or (location.region, location.account_id) != (settings.region,
+                                                                                            settings.account_id):
+        log.info("%s is applied %s: working there", name, location.describe(endpoint=True))
+    return location.settings(settings)
+
+
+def refuse_vanished(targets: dict[str, AppliedTrigger]) -> None:
     """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
     firing an event that cannot arrive."""
-    clients = ClientFactory(settings)
-    gone = {}
-    for trigger in triggers:
-        resources = tfstate.workspace_resources(settings.home, trigger.name) or []
-        missing = wiring.find_missing(resources, clients).missing
+    gone, endpoints = {}, set()
+    for name, target in targets.items():
+        resources = tfstate.workspace_resources(target.settings.home, name) or []
+        missing = wiring.find_missing(resources, ClientFactory(target.settings)).missing
         if missing:
-            gone[trigger.name] = (f"all {len(missing)} resources" if len(missing) == len(resources)
-                                  else ", ".join(missing))
+            gone[name] = f"all {len(missing)} resources" if len(missing) == len(resources) else ", ".join(missing)
+            endpoints.add(target.settings.endpoint)
     if gone:
-        raise TrigError(f"wiring is missing from the emulator at {settings.endpoint} (restarted, reset, or deleted "
-                        f"behind trig's back?): {'; '.join(f'{name}: {what}' for name, what in gone.items())}; "
+        raise TrigError(f"wiring is missing from the emulator at {', '.join(sorted(endpoints))} (restarted, reset, or "
+                        f"deleted behind trig's back?): {'; '.join(f'{name}: {what}' for name, what in gone.items())}; "
                         f"`trig apply {' '.join(gone)}` repairs it.")
+
+
+def _target(settings: Settings, name: str) -> AppliedTrigger | None:
+    """The applied trigger called name where its state says it is, or None when its state has no outputs."""
+    here = where_applied(settings, name)
+    outputs = TerraformAdapter(here).outputs(name)
+    return AppliedTrigger(here, outputs) if outputs else None
 
 
 def applied_target(settings: Settings, name: str) -> AppliedTrigger:
     """The applied trigger called name, from its Terraform outputs (for `trig logs` and `trig fire`); refused
     when unknown, not applied or when the emulator does not answer."""
     trigger = trigger_named(name)
-    outputs = TerraformAdapter(settings).outputs(trigger.name)
-    if not outputs:
+    target = _target(settings, trigger.name)
+    if target is None:
         raise UsageError(f"{name} is not applied: run `trig apply {name}` first.")
-    emulator.require_healthy(settings.endpoint)
-    return AppliedTrigger(settings, outputs)
+    emulator.require_healthy(target.settings.endpoint)
+    return target
 
 
-def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, Outputs]]:
-    """The triggers to check (default: every applied one) with their outputs, refusing any not applied or gone."""
-    emulator.require_healthy(settings.endpoint)
-    terraform = TerraformAdapter(settings)
+def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, AppliedTrigger]]:
+    """The triggers to check (default: every applied one), each where its state says it is, refusing any not
+    applied or gone."""
     triggers = select_triggers(names) if names else [REGISTRY[n] for n in applied_triggers(settings)]
     if not triggers:
+        emulator.require_healthy(settings.endpoint)
         raise UsageError("no trigger is applied: run `trig apply all` first.")
-    outputs = {t.name: terraform.outputs(t.name) for t in triggers}
-    missing = [name for name, out in outputs.items() if not out]
+    targets = {t.name: _target(settings, t.name) for t in triggers}
+    missing = [name for name, target in targets.items() if target is None]
     if missing:
+        emulator.require_healthy(settings.endpoint)
         raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
-    refuse_vanished(settings, triggers)
-    return triggers, outputs
+    for endpoint in dict.fromkeys(target.settings.endpoint for target in targets.values()):
+        emulator.require_healthy(endpoint)
+    refuse_vanished(targets)  # type: ignore[arg-type]  # none is None past the check above
+    return triggers, targets  # type: ignore[return-value]
 
 
 def check_triggers(settings: Settings, names: list[str] | None, timeout: float, progress=_quiet) -> list[CheckResult]:
     """Fire one event per trigger (default: every applied one) and confirm it; one result per trigger."""
-    triggers, outputs = applied_targets(settings, names)
+    triggers, targets = applied_targets(settings, names)
 
     def check_one(trigger: Trigger) -> CheckResult:
         with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation",
                   done=f"checked {trigger.name}") as current:
-            result = check_trigger(settings, trigger, outputs[trigger.name], timeout)
+            result = check_trigger(trigger, targets[trigger.name], timeout)
             current.outcome = "confirmed" if result.ok else "not confirmed"
             return result
 
@@ -128,12 +153,12 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float, 
 def load_check_triggers(settings: Settings, names: list[str] | None, count: int, concurrency: int,
                         timeout: float, progress=_quiet) -> list[LoadResult]:
     """Fire count events per trigger, each with its own nonce, and account for every one."""
-    triggers, outputs = applied_targets(settings, names)
+    triggers, targets = applied_targets(settings, names)
 
     def load_one(trigger: Trigger) -> LoadResult:
         with step(progress, f"{trigger.name}: firing {count} events and accounting for each",
                   done=f"fired {count} events through {trigger.name}") as current:
-            result = load_check(trigger, AppliedTrigger(settings, outputs[trigger.name]), count, concurrency, timeout)
+            result = load_check(trigger, targets[trigger.name], count, concurrency, timeout)
             current.outcome = f"{result.confirmed} confirmed, {result.missing} missing, {result.duplicated} duplicated"
             return result
 

@@ -54,6 +54,9 @@ def test_a_trigger_is_never_applied_over_in_another_region_or_account_and_destro
         f"(it destroys it there), then apply for account {first}.")
     status = json.loads(trig.run("status", "--json").stdout)["triggers"]["api"]
     assert (status["state"], status["region"], status["account"]) == ("present", "eu-west-1", second)
+    # check and fire go where the state says, as destroy does, whatever the flags and defaults name.
+    assert "api" in trig.run("check", "api").stdout
+    assert "HTTP 200" in trig.run("fire", "api", "--query", "name=there", "--region", "us-west-2").stdout
 
     assert trig.run("destroy", "all").stdout.strip() == "destroyed: api"
     for account in (first, second):
