@@ -70,3 +70,15 @@ def test_the_readme_table_has_one_row_per_type_in_registry_order():
         assert row.startswith(f"| {trigger.invocation} |"), (trigger.name, row)
         named = f"/aws/lambda/{trigger.defaults['function_name']}" if trigger.name != "api" else "`GET /hello`"
         assert named in row, (trigger.name, row)
+
+
+@pytest.mark.parametrize("command", ["apply", "check", "destroy", "plan", "logs", "fire"])
+def test_the_cli_help_lists_every_type(command):
+    from typer.testing import CliRunner
+
+    from orchestrator.cli import app
+
+    result = CliRunner().invoke(app, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    missing = [t.name for t in TYPES if t.name not in result.output]
+    assert not missing, f"trig {command} --help does not name {missing}"
