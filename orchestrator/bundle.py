@@ -42,7 +42,8 @@ def working_copy(bundle: Path, target: Path) -> Path:
     """target, holding a copy of the bundle's terraform/ and functions/ as installed now; copied only when they differ.
 
     One trig at a time copies (a file lock beside target); the copy is built beside target and
-    renamed into place, so no trig sees half of one. Terraform's init notices the new root.
+    renamed into place, so no trig sees half of one. The new root has no Terraform lock file,
+    so the adapter runs init there again.
     """
     wanted = bundle_digest(bundle)
     if _stamp(target) == wanted:
@@ -67,8 +68,8 @@ def _replace_copy(bundle: Path, target: Path, digest: str) -> None:
     for name in FOLDERS:
         shutil.copytree(bundle / name, fresh / name, ignore=shutil.ignore_patterns("__pycache__"))
     (fresh / _STAMP).write_text(digest + "\n")
-    stale = target.with_name(f"{target.name}.old-{os.getpid()}")
+    stale = Path(tempfile.mkdtemp(prefix=f"{target.name}.old-", dir=target.parent))
     if target.exists():
-        os.replace(target, stale)
+        os.replace(target, stale)  # a rename onto an empty folder
     os.replace(fresh, target)
     shutil.rmtree(stale, ignore_errors=True)

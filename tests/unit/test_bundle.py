@@ -79,3 +79,28 @@ def test_in_a_checkout_the_sources_are_the_checkouts_own(tmp_path, monkeypatch):
     assert resolved.bundle_dir is None
     assert resolved.env_dir == tmp_path / "terraform" / "envs" / "localstack"
     assert resolved.functions_dir == tmp_path / "functions"
+
+
+def test_a_fresh_copy_of_the_root_gets_terraform_init_again(tmp_path):
+    """A refreshed copy has no lock file; Terraform refuses to plan without one, so init must run there again."""
+    from orchestrator.settings import Settings
+    from orchestrator.terraform.adapter import TerraformAdapter
+
+    calls = tmp_path / "calls"
+    binary = tmp_path / "tf"
+    binary.write_text(
+        '#!/bin/sh\necho "$@" >> %s\n'
+        'case "$1" in\n'
+        '  version) if [ "$2" = "-json" ]; then echo \'{"terraform_version": "1.11.4"}\'; else echo "Terraform v1.11.4"; fi ;;\n'
+        '  init) mkdir -p "$TF_DATA_DIR"; echo "# lock" > .terraform.lock.hcl ;;\n'
+        'esac\n' % calls)
+    binary.chmod(0o755)
+    root = tmp_path / "terraform" / "envs" / "localstack"
+    root.mkdir(parents=True)
+    adapter = TerraformAdapter(Settings(tmp_path, tmp_path / ".trig", "http://127.0.0.1:9", "us-east-1",
+                                        "000000000000", None, str(binary)))
+    assert adapter.ensure_init() is True
+    assert adapter.ensure_init() is False
+    (root / ".terraform.lock.hcl").unlink()
+    assert adapter.ensure_init() is True
+    assert [line.split()[0] for line in calls.read_text().splitlines()].count("init") == 2
