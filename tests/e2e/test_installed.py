@@ -83,6 +83,8 @@ def test_an_installed_trig_runs_checks_and_destroys_in_an_empty_folder(installed
     assert trig("--version").stdout.strip() == "trig 0.1.0"
     try:
         trig("run", "api")
+        # The copy under .trig/ is kept between runs: unchanged inputs skip Terraform, as in a checkout.
+        assert "Terraform skipped" in trig("apply", "api").stdout
         trig("check", "api")
     finally:
         trig("destroy", "all")
