@@ -23,7 +23,7 @@ def input_fingerprint(settings: Settings, var_file: Path) -> str:
     digest = hashlib.sha256()
     digest.update(var_file.read_bytes())
     for path in configuration_files(settings.env_dir):
-        digest.update(str(path.relative_to(settings.project_dir)).encode())
+        digest.update(str(path.relative_to(settings.source_dir)).encode())
         digest.update(path.read_bytes())
     digest.update(f"{settings.terraform_bin}\0{settings.plugin_dir}".encode())
     return digest.hexdigest()

@@ -17,6 +17,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestrator import bundle
 from orchestrator.errors import UsageError
 from orchestrator.watchdog import DEFAULT_STALL_SECONDS
 
@@ -41,14 +42,23 @@ class Settings:
     # Default --set values from the config file; the command line's --set beats them.
     default_sets: dict[str, str] = field(default_factory=dict, compare=False)
     config_file: Path | None = None
+    # The installed package's terraform/ and functions/, when trig runs outside a checkout; None in one.
+    bundle_dir: Path | None = None
+
+    @property
+    def source_dir(self) -> Path:
+        """The folder holding terraform/ and functions/: the checkout, or the working copy of the installed ones in home."""
+        if self.bundle_dir is None:
+            return self.project_dir
+        return bundle.working_copy(self.bundle_dir, self.home / "bundled")
 
     @property
     def env_dir(self) -> Path:
-        return self.project_dir / "terraform" / "envs" / "localstack"
+        return self.source_dir / "terraform" / "envs" / "localstack"
 
     @property
     def functions_dir(self) -> Path:
-        return self.project_dir / "functions"
+        return self.source_dir / "functions"
 
     @property
     def stall_seconds(self) -> float:
@@ -65,14 +75,18 @@ class Settings:
         return seconds
 
 
-def find_project_dir() -> Path:
-    """The checkout holding terraform/ and functions/: TRIG_PROJECT, else the nearest one above the cwd, else trig's own."""
+def find_project_dir() -> Path | None:
+    """The checkout holding terraform/ and functions/: TRIG_PROJECT, else the nearest one above the cwd, else trig's own.
+
+    None when trig is installed (not run from a checkout) and the cwd is in none.
+    """
     if os.environ.get("TRIG_PROJECT"):
         return Path(os.environ["TRIG_PROJECT"]).resolve()
     for candidate in [Path.cwd(), *Path.cwd().parents]:
         if _is_project(candidate):
             return candidate
-    return Path(__file__).resolve().parent.parent
+    own = Path(__file__).resolve().parent.parent
+    return own if _is_project(own) else None
 
 
 def _is_project(path: Path) -> bool:
@@ -272,7 +286,12 @@ def resolve_settings(
     account: str | None = None,
 ) -> Settings:
     """Settings from the command-line values given, the TRIG_* environment, the config file, then defaults."""
-    project_dir = find_project_dir()
+    project_dir, bundle_dir = find_project_dir(), None
+    if project_dir is None:  # installed trig outside a checkout: the cwd is the project, the sources are the package's
+        project_dir, bundle_dir = Path.cwd().resolve(), bundle.installed_bundle()
+        if bundle_dir is None:
+            raise UsageError("no terraform/ and functions/ found: run trig in its checkout, set TRIG_PROJECT to one, "
+                             "or reinstall trig from its wheel, which carries them.")
     home = Path(os.environ.get("TRIG_HOME") or project_dir / ".trig").resolve()
     config = read_config_file(find_config_file())
     picked = {key: _pick(key, flag, config) for key, flag in
@@ -301,4 +320,5 @@ def resolve_settings(
         sources={key: source for key, (_, source) in picked.items()},
         default_sets=config.sets,
         config_file=config.path,
+        bundle_dir=bundle_dir,
     )

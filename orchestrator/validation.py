@@ -104,7 +104,7 @@ def validate_failures(terraform: TerraformAdapter, settings: Settings, source: P
 
 def validate_project(settings: Settings, progress=log.info) -> list[str]:
     """Format check, README check and validation of the project's terraform/ folder; one line per failure, empty when clean."""
-    source = settings.project_dir / "terraform"
+    source = settings.source_dir / "terraform"
     if not source.is_dir():
         raise UsageError(f"{source} does not exist: run trig validate in a checkout or set TRIG_PROJECT.")
     terraform = TerraformAdapter(settings)
@@ -113,7 +113,7 @@ def validate_project(settings: Settings, progress=log.info) -> list[str]:
     failures = fmt_failures(terraform, source)
     if (source / "modules").is_dir():
         progress("checking that the module READMEs match their variables and outputs")
-        failures += stale_readmes(source / "modules", settings.project_dir)
+        failures += stale_readmes(source / "modules", settings.source_dir)
     progress(f"validating {len(configurations(source))} configurations in {len(to_validate(source))} Terraform runs "
              "(a root validates the modules it calls)")
     return failures + validate_failures(terraform, settings, source)

@@ -50,7 +50,9 @@ class TerraformAdapter:
         stamp_file = self.work / "init.stamp"
         with init.init_lock(self.work):
             stamp = init.init_stamp(self.root, self.work, self.settings.plugin_dir, self.settings.terraform_bin)
-            if stamp_file.exists() and stamp_file.read_text() == stamp and (self.work / "data").is_dir():
+            # init writes the lock file into the root: a root without one (a fresh copy of an installed trig's) needs init.
+            if (stamp_file.exists() and stamp_file.read_text() == stamp and (self.work / "data").is_dir()
+                    and (self.root / ".terraform.lock.hcl").is_file()):
                 return False
             self.check_version()
             (self.work / "state").mkdir(parents=True, exist_ok=True)
