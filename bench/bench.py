@@ -88,7 +88,8 @@ class Bench:
             env["TF_CLI_CONFIG_FILE"] = str(rc)
         return env
 
-    def rendered_tfvars(self, account: str) -> tuple[Path, dict[str, Path]]:
+    def rendered_tfvars(self, account: str, triggers: tuple[str, ...] = TRIGGERS,
+                        bucket: str = "") -> tuple[Path, dict[str, Path]]:
         """tfvars as a user would have written them by hand: rendered by trig, outside the timing."""
         home, _ = self.fresh()
         from orchestrator.settings import resolve_settings
@@ -97,7 +98,8 @@ class Bench:
 
         os.environ.update(TRIG_HOME=str(home), TRIG_ACCOUNT=account, TRIG_ENDPOINT=self.endpoint)
         settings = resolve_settings()
-        files = {name: trigger_tfvars(settings, REGISTRY[name], {"bucket": f"bench-base-{account}"}) for name in TRIGGERS}
+        sets = {"bucket": bucket or f"bench-base-{account}"}
+        files = {name: trigger_tfvars(settings, REGISTRY[name], sets) for name in triggers}
         return home, files
 
     def aws_cli(self, account: str, *args: str) -> str:
