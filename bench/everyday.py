@@ -142,7 +142,6 @@ provider "aws" {{
   skip_credentials_validation = true
   skip_metadata_api_check     = true
   skip_region_validation      = true
-  skip_requesting_account_id  = true
   s3_use_path_style           = true
 
   endpoints {{
