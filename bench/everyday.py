@@ -309,6 +309,7 @@ def main() -> None:
     bench = Bench(workdir, plugin_dir)
     bench.start_emulator()
     everyday = Everyday(bench)
+    failure = ""
     try:
         print(f"emulator {bench.endpoint}; work folder {workdir}", file=sys.stderr, flush=True)
         everyday.setup_trig()
@@ -319,6 +320,9 @@ def main() -> None:
         for index in range(args.repeat):
             print(f"round {index + 1} of {args.repeat}", file=sys.stderr, flush=True)
             everyday.round(index, last=index == args.repeat - 1)
+    except SystemExit as exc:  # a failed step: still print and write what was measured before it
+        failure = str(exc)
+        print(failure, file=sys.stderr)
     finally:
         bench.stop_emulator()
         if args.keep:
@@ -329,7 +333,8 @@ def main() -> None:
 
     runs = everyday.runs
     medians = {step: statistics.median(values) for step, values in runs.items()}
-    ratios = {name: medians[f"{name} trig"] / medians[f"{name} terraform"] for name in GOALS}
+    measured = [name for name in GOALS if f"{name} trig" in medians and f"{name} terraform" in medians]
+    ratios = {name: medians[f"{name} trig"] / medians[f"{name} terraform"] for name in measured}
     result = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                     "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in load_end]},
@@ -339,7 +344,8 @@ def main() -> None:
                     for step, values in runs.items()},
         "ratios": {name: round(value, 2) for name, value in ratios.items()},
         "goals": {name: {"at_most": goal, "ratio": round(ratios[name], 2), "met": ratios[name] <= goal}
-                  for name, goal in GOALS.items()},
+                  for name, goal in GOALS.items() if name in ratios},
+        "incomplete": failure or None,
     }
     print(f"load average at start {' '.join(f'{x:.1f}' for x in load_start)}, at end "
           f"{' '.join(f'{x:.1f}' for x in load_end)} ({os.cpu_count()} cpus); {args.repeat} round(s), "
@@ -347,11 +353,16 @@ def main() -> None:
     for step in runs:
         print(f"{step:<28} median {medians[step]:7.2f} s   runs {', '.join(f'{v:.1f}' for v in runs[step])}")
     for name, goal in GOALS.items():
+        if name not in ratios:
+            print(f"ratio {name:<14} not measured (the run stopped before it)   goal <= {goal:.1f}")
+            continue
         mark = "pass" if ratios[name] <= goal else "MISS"
         print(f"ratio {name:<14} trig {medians[f'{name} trig']:6.1f} s / terraform {medians[f'{name} terraform']:6.1f} s"
               f" = {ratios[name]:5.2f}   goal <= {goal:.1f}   {mark}")
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {args.out}")
+    if failure:
+        raise SystemExit("incomplete run: " + failure.splitlines()[0])
 
 
 if __name__ == "__main__":
