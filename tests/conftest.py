@@ -1,7 +1,15 @@
-"""Shared fixtures: the real CLI in a subprocess, a real MiniStack on a free port, boto3 clients of our own."""
+"""Shared fixtures: the real CLI in a subprocess, one real MiniStack for the run, boto3 clients of our own.
+
+One emulator serves every pytest-xdist worker. The controller (or a run without xdist) names a shared
+folder before any worker starts; the first worker that needs the emulator starts it there under a file
+lock, and the controller stops it when the run ends. Tests keep apart by account: MiniStack treats a
+12-digit access key as its own account, and each worker draws accounts from a range of its own.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import itertools
 import os
 import shutil
@@ -9,6 +17,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import boto3
 import pytest
@@ -17,10 +26,38 @@ from botocore.config import Config
 from orchestrator.emulator import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# MiniStack treats a 12-digit access key as its own account: one per test that builds resources.
-_ACCOUNTS = itertools.count(200000000001)
-# The session emulator's log, attached to the report of a failed test.
-_EMULATOR_LOGS: list[Path] = []
+# The folder every worker of one run shares (set by the controller, inherited by the workers).
+SHARED_ENV = "TRIG_TESTS_SHARED"
+DEFAULT_ACCOUNT = "000000000000"
+
+
+def _worker_index() -> int:
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+# One range of fresh accounts per worker, as all workers share the emulator: 2WW000000001, 2WW000000002, ...
+_ACCOUNTS = itertools.count(int(f"2{_worker_index():02d}000000001"))
+
+
+def new_account() -> str:
+    """A 12-digit account no other test of this run uses."""
+    return str(next(_ACCOUNTS))
+
+
+def shared_dir() -> Path:
+    return Path(os.environ[SHARED_ENV])
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, shared: bool = False) -> Iterator[None]:
+    """An flock on path, across the workers' processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -70,26 +107,78 @@ def tree_snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.exists() else {}
 
 
+# End-to-end modules that build stacks of their own, longest first (minutes on a loaded 2-core machine).
+_LONGEST_FIRST = ("test_lifecycle", "test_faults", "test_semantics", "test_lost_answers", "test_tracking")
+
+
+def pytest_collection_modifyitems(items):
+    """Run end-to-end modules that build stacks of their own first, longest first, while the shared stack is
+    applied in the background; then those that read the shared stack; the many quick unit and CLI modules
+    last, so that both workers end at about the same time. pytest-xdist hands out whole modules (--dist
+    loadfile) in this order: pytest_configure turns off its reordering by module size."""
+    reads_shared = {str(i.fspath) for i in items if "shared_stack" in getattr(i, "fixturenames", ())}
+
+    def rank(item) -> tuple[int, int]:
+        path = str(item.fspath)
+        if "/e2e/" not in path:
+            return 2, 0
+        if path in reads_shared:
+            return 1, 0
+        name = Path(path).stem
+        return 0, _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module's tests keep their order
+
+
+# -- the emulator every worker shares ---------------------------------------------------------
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        return  # a worker: the controller named the folder, and the environment carried it here
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False  # keep pytest_collection_modifyitems' order
+    shared = config._tmp_path_factory.getbasetemp() / "shared"
+    shared.mkdir(exist_ok=True)
+    os.environ[SHARED_ENV] = str(shared)
+
+
+def shared_endpoint() -> str:
+    """The run's emulator, started through `trig up` by the first worker that asks."""
+    shared = shared_dir()
+    with file_lock(shared / "emulator.lock"):
+        recorded = shared / "endpoint"
+        if recorded.exists():
+            return recorded.read_text()
+        starter = Trig(shared / "emulator", "", DEFAULT_ACCOUNT)
+        started = starter.run("up", "--port", str(free_port()), timeout=60, TRIG_ENDPOINT="")
+        endpoint = started.stdout.strip().splitlines()[-1]
+        recorded.write_text(endpoint)
+        return endpoint
+
+
+def pytest_unconfigure(config):
+    """The controller ends what the workers started: a shared apply still running, then the emulator."""
+    if hasattr(config, "workerinput") or SHARED_ENV not in os.environ:
+        return
+    shared = shared_dir()
+    from tests.e2e.shared_stack import stop_shared_stack  # the e2e package knows what it started
+
+    stop_shared_stack(shared)
+    if (shared / "endpoint").exists():
+        Trig(shared / "emulator", "", DEFAULT_ACCOUNT).run("down", expect=None, timeout=60)
+
+
 @pytest.fixture(scope="session")
-def emulator_endpoint(tmp_path_factory):
-    """One MiniStack for the whole session, started and stopped through `trig up` / `trig down`."""
-    home = tmp_path_factory.mktemp("emulator")
-    trig = Trig(home, "", "000000000000")
-    port = free_port()
-    _EMULATOR_LOGS.append(home / "emulator.log")
-    started = trig.run("up", "--port", str(port), timeout=60, TRIG_ENDPOINT="")
-    endpoint = started.stdout.strip().splitlines()[-1]
-    try:
-        yield endpoint
-    finally:
-        trig.run("down", expect=None, timeout=60)
+def emulator_endpoint():
+    return shared_endpoint()
 
 
 @pytest.fixture
 def make_trig(emulator_endpoint, tmp_path_factory, request):
     """A Trig for a fresh account on the shared emulator: tests that build their own resources do not collide."""
     def make() -> Trig:
-        account = str(next(_ACCOUNTS))
+        account = new_account()
         trig = Trig(tmp_path_factory.mktemp(f"acct-{account}"), emulator_endpoint, account)
         request.node.trig_homes = [*getattr(request.node, "trig_homes", []), trig.home]
         return trig
@@ -112,6 +201,6 @@ def pytest_runtest_makereport(item, call):
     for home in getattr(item, "trig_homes", []):
         for kept in sorted((home / "terraform" / "logs").glob("*.log")):
             report.sections.append((f"Terraform output kept by trig: {kept}", _tail(kept, 80)))
-    for log in _EMULATOR_LOGS:
-        if log.exists():
-            report.sections.append((f"end of the emulator log {log}", _tail(log, 40)))
+    log = shared_dir() / "emulator" / "emulator.log" if SHARED_ENV in os.environ else None
+    if log is not None and log.exists():
+        report.sections.append((f"end of the emulator log {log}", _tail(log, 40)))

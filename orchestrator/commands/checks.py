@@ -50,8 +50,11 @@ def _print_load_results(results: list[LoadResult]) -> None:
     typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'FIRED':>6} {'CONFIRMED':>9} {'MISSING':>7} {'DUPLICATED':>10} {'SECONDS':>8}")
     for r in results:
         typer.echo(f"{r.trigger:<10} {r.invocation:<13} {r.fired:>6} {r.confirmed:>9} {r.missing:>7} {r.duplicated:>10} {r.seconds:>8.2f}")
+        typer.echo(f"{'':<10} {reports.load_evidence(r)}")
         if r.missing_examples:
             typer.echo(f"{'':<10} missing nonces, first ones: {', '.join(r.missing_examples)}")
+        if r.missing and r.invocations is not None:
+            typer.echo(f"{'':<10} of the missing: {reports.missing_split(r)}")
         if r.unanswered:
             typer.echo(f"{'':<10} last answers of the missing: {', '.join(f'{k} x{v}' for k, v in r.unanswered.items())}")
         if r.retried:

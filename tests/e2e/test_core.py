@@ -1,4 +1,4 @@
-"""apply -> check -> destroy of the three seed triggers with real Terraform, provider, MiniStack and boto3."""
+"""The walk-through's triggers on the shared stack, with real Terraform, provider, MiniStack and boto3."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import urllib.request
 import uuid
 
 from tests.conftest import Trig
-from tests.e2e.conftest import SEED_TRIGGERS
+from tests.e2e.conftest import ALL_TRIGGERS, SEED_TRIGGERS
 
 
 def rest_api(trig: Trig, name: str = "API Gateway Test") -> dict:
@@ -26,15 +26,53 @@ def api_get(trig: Trig, query: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+def log_messages(trig: Trig, group: str, since_ms: int) -> list[str]:
+    """Every message of the group since since_ms, page after page."""
+    logs, kwargs, messages = trig.client("logs"), {"logGroupName": group, "startTime": since_ms}, []
+    while True:
+        page = logs.filter_log_events(**kwargs)
+        messages += [e["message"] for e in page["events"]]
+        if not page.get("nextToken") or page["nextToken"] == kwargs.get("nextToken"):
+            return messages
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def silent_invocations(messages: list[str]) -> int:
+    """Invocations (START to END) that logged no line of the function's own."""
+    silent, inside, own = 0, False, False
+    for message in messages:
+        if message.startswith("START RequestId:"):
+            inside, own = True, False
+        elif message.startswith("END RequestId:"):
+            silent += inside and not own
+            inside = False
+        elif inside and not message.startswith("REPORT RequestId:"):
+            own = True
+    return silent
+
+
 def wait_for_log(trig: Trig, group: str, needle: str, since_ms: int, timeout: float = 30) -> list[str]:
-    logs = trig.client("logs")
+    """The group's lines once one carries needle. MiniStack under load can hold a function's output back until
+    that worker's next invocation (bench/s3_notification_loss.py): when an invocation logged nothing of its own,
+    the function is invoked with an empty event, at most three times, so the engine logs what it holds."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        messages = [e["message"] for e in logs.filter_log_events(logGroupName=group, startTime=since_ms)["events"]]
+    released = 0
+    while True:
+        messages = log_messages(trig, group, since_ms)
         if any(needle in m for m in messages):
             return messages
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{needle!r} not in {group} after {timeout} s ({released} release(s)); "
+                                 f"last lines: {messages[-5:]}")
+        if released < 3 and silent_invocations(messages) > released:
+            released += 1
+            trig.client("lambda").invoke(FunctionName=group.rsplit("/", 1)[-1], Payload=b"{}")
         time.sleep(0.5)
-    raise AssertionError(f"{needle!r} not in {group} after {timeout} s; last lines: {messages[-5:]}")
+
+
+FUNCTIONS = {"api": "api-gateway-test", "s3": "s3-trigger-test", "kinesis": "kinesis-trigger-test",
+             "sns": "sns-trigger-test", "schedule": "schedule-trigger-test", "dynamodb": "dynamodb-trigger-test",
+             "sqs": "sqs-trigger-test"}
 
 
 def workspace_resources(trig: Trig, workspace: str) -> list[dict]:
@@ -42,10 +80,10 @@ def workspace_resources(trig: Trig, workspace: str) -> list[dict]:
     return state["resources"]
 
 
-def test_resources_exist_as_the_walkthrough_names_them(applied_stack):
-    trig = applied_stack
+def test_resources_exist_as_the_walkthrough_names_them(shared_stack):
+    trig = shared_stack
     names = {f["FunctionName"] for f in trig.client("lambda").list_functions()["Functions"]}
-    assert names == {"api-gateway-test", "s3-trigger-test", "kinesis-trigger-test"}
+    assert names == set(FUNCTIONS.values())
     api = rest_api(trig)
     paths = {r["path"] for r in trig.client("apigateway").get_resources(restApiId=api["id"])["items"]}
     assert "/hello" in paths
@@ -59,12 +97,12 @@ def test_resources_exist_as_the_walkthrough_names_them(applied_stack):
     assert [m["EventSourceArn"] for m in mappings] == [stream["StreamARN"]]
 
 
-def test_walkthrough_curl_answers_hello_lambda(applied_stack):
-    assert api_get(applied_stack, "name=lambda") == (200, "hello lambda")
+def test_walkthrough_curl_answers_hello_lambda(shared_stack):
+    assert api_get(shared_stack, "name=lambda") == (200, "hello lambda")
 
 
-def test_walkthrough_s3_copy_logs_the_banner(applied_stack):
-    trig = applied_stack
+def test_walkthrough_s3_copy_logs_the_banner(shared_stack):
+    trig = shared_stack
     start = int(time.time() * 1000) - 1000
     key = f"sample-{uuid.uuid4().hex[:8]}.txt"
     trig.client("s3").put_object(Bucket="test-bucket", Key=key, Body=b"sample")
@@ -72,26 +110,28 @@ def test_walkthrough_s3_copy_logs_the_banner(applied_stack):
     assert "S3 trigger Lambda" in lines
 
 
-def test_walkthrough_kinesis_put_record_logs_data(applied_stack):
-    trig = applied_stack
+def test_walkthrough_kinesis_put_record_logs_data(shared_stack):
+    trig = shared_stack
     start = int(time.time() * 1000) - 1000
     trig.client("kinesis").put_record(StreamName="lambda-test", PartitionKey="123", Data=b"test")
     lines = wait_for_log(trig, "/aws/lambda/kinesis-trigger-test", "Data = test", start)
     assert any(line.endswith("Data = test") for line in lines)
 
 
-def test_check_confirms_every_applied_trigger(applied_stack):
-    result = applied_stack.run("check", "--timeout", "60")
+def test_check_confirms_every_applied_trigger(shared_stack):
+    result = shared_stack.run("check", "--timeout", "60")
     rows = [line.split() for line in result.stdout.splitlines()[1:] if line and not line.startswith(" ")]
     assert [(r[0], r[1], r[2]) for r in rows] == [
-        ("api", "synchronous", "ok"), ("s3", "asynchronous", "ok"), ("kinesis", "stream", "ok")]
+        ("api", "synchronous", "ok"), ("s3", "asynchronous", "ok"), ("kinesis", "stream", "ok"),
+        ("sns", "asynchronous", "ok"), ("schedule", "asynchronous", "ok"), ("dynamodb", "stream", "ok"),
+        ("sqs", "poll", "ok")]
     assert all(float(r[3]) < 60 for r in rows)
 
 
-def test_status_lists_the_applied_triggers(applied_stack):
-    out = applied_stack.run("status").stdout
+def test_status_lists_the_applied_triggers(shared_stack):
+    out = shared_stack.run("status").stdout
     assert "health:   healthy" in out
-    assert "applied:  api, s3, kinesis" in out
+    assert f"applied:  {', '.join(ALL_TRIGGERS)}" in out
 
 
 def resource_ids(trig: Trig, workspace: str) -> dict[str, str]:
@@ -99,8 +139,8 @@ def resource_ids(trig: Trig, workspace: str) -> dict[str, str]:
             for r in workspace_resources(trig, workspace) if r["mode"] == "managed" for i in r["instances"]}
 
 
-def test_second_apply_changes_nothing(applied_stack):
-    trig = applied_stack
+def test_second_apply_changes_nothing(shared_stack):
+    trig = shared_stack
     before = {ws: resource_ids(trig, ws) for ws in ("api", "s3", "kinesis")}
     # --refresh makes Terraform itself compare everything: it must find nothing to do.
     result = trig.run("apply", *SEED_TRIGGERS, "--refresh")
@@ -120,30 +160,4 @@ def test_second_apply_changes_nothing(applied_stack):
     assert all("Terraform skipped" in line for line in skipped)
 
 
-def test_lifecycle_in_its_own_account(make_trig):
-    """apply api, then s3 and kinesis beside it, change the greeting, check, destroy: nothing left behind."""
-    trig = make_trig()
-    assert trig.run("apply", "api").stdout.splitlines() == ["api: 11 added, 0 changed, 0 destroyed"]
-    api_state_file = trig.home / "terraform" / "state" / "api" / "terraform.tfstate"
-    api_state = api_state_file.read_bytes()
-    assert api_get(trig, "name=lambda") == (200, "hello lambda")
-
-    # Bucket names are global across accounts, as on AWS: this account needs its own.
-    bucket = f"test-bucket-{trig.account}"
-    trig.run("apply", "s3", "kinesis", "--set", f"bucket={bucket}")
-    assert api_state_file.read_bytes() == api_state, "applying s3 and kinesis touched the API's state"
-
-    changed = trig.run("apply", "api", "--set", "greeting=hi")
-    assert changed.stdout.splitlines() == ["api: 0 added, 1 changed, 0 destroyed"]
-    assert api_get(trig, "name=lambda") == (200, "hi lambda")
-    check = trig.run("check", *SEED_TRIGGERS, "--timeout", "60")
-    assert "hi " in check.stdout and check.stdout.count(" ok ") == 3, check.stdout
-
-    destroyed = trig.run("destroy", "all")
-    assert "destroyed: api, s3, kinesis" in destroyed.stdout
-    assert trig.client("lambda").list_functions()["Functions"] == []
-    assert trig.client("s3").list_buckets()["Buckets"] == []
-    assert trig.client("kinesis").list_streams()["StreamNames"] == []
-    assert trig.client("apigateway").get_rest_apis()["items"] == []
-    assert trig.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []
-    assert "applied:  none" in trig.run("status").stdout
+# Every type's whole lifecycle in an account of its own: test_lifecycle.

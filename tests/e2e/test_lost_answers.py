@@ -9,12 +9,17 @@ import zipfile
 from tests.conftest import Trig
 from tests.e2e.answer_dropping_proxy import AnswerDroppingProxy
 
+# A create whose answer is lost is noticed once it waits TRIG_STALL_SECONDS plus three times its type's normal
+# wait (functions 5 s): 10 instead of the default 30 keeps these tests 20 s shorter each. A create that is
+# merely slow and taken for lost is recovered the same way, so these tests still hold on a loaded machine.
+STALL = {"TRIG_STALL_SECONDS": "10"}
+
 
 def test_a_lost_create_function_answer_is_imported_not_failed(make_trig):
     base = make_trig()
     with AnswerDroppingProxy(base.endpoint, "POST", "/2015-03-31/functions", drops=1) as proxy:
         trig = Trig(base.home, proxy.endpoint, base.account)  # one endpoint throughout: where trig records the stack
-        applied = trig.run("apply", "api")
+        applied = trig.run("apply", "api", **STALL)
         assert proxy.dropped == ["POST /2015-03-31/functions"], proxy.dropped
         assert "api: 11 added" in applied.stdout, applied.stdout + applied.stderr
         assert ("the emulator created module.function.aws_lambda_function.this (api-gateway-test) "
@@ -38,7 +43,7 @@ def test_a_lost_add_permission_answer_while_repairing_wiring_is_imported(make_tr
         lam.remove_permission(FunctionName="api-gateway-test", StatementId=statement["Sid"])
 
         proxy.remaining = 1
-        repaired = trig.run("apply", "api")
+        repaired = trig.run("apply", "api", **STALL)
         assert proxy.dropped == ["POST /2015-03-31/functions/api-gateway-test/policy"], proxy.dropped
         assert "but its answer was lost; imported into the state, applying again" in repaired.stderr, repaired.stderr
         [again] = json.loads(lam.get_policy(FunctionName="api-gateway-test")["Policy"])["Statement"]
@@ -58,7 +63,7 @@ def test_a_same_named_function_made_before_the_apply_is_not_adopted(make_trig, t
         Role=f"arn:aws:iam::{trig.account}:role/someone-elses", Code={"ZipFile": archive.read_bytes()})
     time.sleep(2)  # well before the apply, whatever the clocks' resolution
 
-    refused = trig.run("apply", "api", expect=1)
+    refused = trig.run("apply", "api", expect=1, **STALL)
     lines = refused.stderr.strip().splitlines()
     assert lines[-1].startswith("trig: error: module.function.aws_lambda_function.this (api-gateway-test) already exists"), refused.stderr
     assert "made before this apply, so trig does not adopt it" in lines[-1]

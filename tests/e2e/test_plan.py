@@ -64,16 +64,16 @@ def test_fresh_state_plans_every_resource_as_an_add(make_trig):
     assert trig.client("lambda").list_functions()["Functions"] == []
 
 
-def test_after_apply_nothing_changes_and_the_exit_code_is_0(applied_stack):
-    result = applied_stack.run("plan", *SEED_TRIGGERS, "--detailed-exitcode")
+def test_after_apply_nothing_changes_and_the_exit_code_is_0(shared_stack):
+    result = shared_stack.run("plan", *SEED_TRIGGERS, "--detailed-exitcode")
     assert result.stdout == "api: no changes\ns3: no changes\nkinesis: no changes\n"
-    markdown = applied_stack.run("plan", *SEED_TRIGGERS, "--format", "markdown").stdout
+    markdown = shared_stack.run("plan", *SEED_TRIGGERS, "--format", "markdown").stdout
     assert markdown.startswith("## trig plan: 0 of 3 triggers with changes\n")
     assert "### kinesis: no changes" in markdown and "<details>" not in markdown and "| " not in markdown
 
 
-def test_a_new_greeting_is_one_update_of_the_api_function(applied_stack, tmp_path):
-    trig = applied_stack
+def test_a_new_greeting_is_one_update_of_the_api_function(shared_stack, tmp_path):
+    trig = shared_stack
     plans = plan_json(trig, *SEED_TRIGGERS, "--set", "greeting=hi", "--detailed-exitcode", expect=2)
     assert not plans["s3"]["changes"] and not plans["kinesis"]["changes"]
     api = plans["api"]
@@ -98,14 +98,14 @@ def test_a_new_greeting_is_one_update_of_the_api_function(applied_stack, tmp_pat
     assert config["Environment"]["Variables"]["GREETING"] == "hello"
 
 
-def test_a_new_bucket_name_is_a_destructive_replacement_listed_first(applied_stack):
-    result = applied_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--detailed-exitcode", expect=2)
+def test_a_new_bucket_name_is_a_destructive_replacement_listed_first(shared_stack):
+    result = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--detailed-exitcode", expect=2)
     lines = result.stdout.splitlines()
     assert lines[0] == "s3: 3 to replace"
     assert lines[1].split() == ["-/+", "replace", "module.s3[0].aws_lambda_permission.this", "[module.s3[0]]", "DESTRUCTIVE"]
     assert any(line.split()[:3] == ["bucket:", '"test-bucket"', "→"] and line.endswith('"renamed-bucket"  # forces replacement')
                for line in lines)
-    markdown = applied_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--format", "markdown").stdout
+    markdown = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--format", "markdown").stdout
     assert "> [!WARNING]\n> 3 destructive changes" in markdown
     assert markdown.count("| ⚠️ | **replace** (destructive) |") == 3
     assert f"| ⚠️ | **replace** (destructive) | `{BUCKET}` | `module.s3[0]` |" in markdown
@@ -113,25 +113,21 @@ def test_a_new_bucket_name_is_a_destructive_replacement_listed_first(applied_sta
     assert '| `bucket` (forces replacement) | `"test-bucket"` | `"renamed-bucket"` |' in markdown
 
 
-def test_a_changed_function_source_updates_that_function_only(make_trig, tmp_path):
-    trig = make_trig()
-    try:
-        trig.run("apply", "api")
-        project = copy_project(tmp_path)
-        handler = project / "functions" / "api" / "handler.py"
-        handler.write_text(handler.read_text().replace('f"{greeting} {name}"', 'f"{greeting}, {name}"'))
-        plans = plan_json(trig, "api", "--detailed-exitcode", expect=2, TRIG_PROJECT=str(project))
-        [resource] = plans["api"]["resources"]
-        assert (resource["address"], resource["action"]) == (FUNCTION, "update")
-        changed = {a["path"]: a for a in resource["attributes"]}
-        assert changed["source_code_hash"]["before"] != changed["source_code_hash"]["after"]
-        # Besides the hash, only what AWS recomputes from new code may move.
-        assert set(changed) <= {"source_code_hash", "code_sha256", "last_modified", "source_code_size",
-                                "qualified_arn", "qualified_invoke_arn", "version"}
-        # The unchanged checkout still plans nothing.
-        assert trig.run("plan", "api", "--detailed-exitcode").stdout == "api: no changes\n"
-    finally:
-        trig.run("destroy", "api", expect=None)
+def test_a_changed_function_source_updates_that_function_only(shared_stack, tmp_path):
+    trig = shared_stack
+    project = copy_project(tmp_path)
+    handler = project / "functions" / "api" / "handler.py"
+    handler.write_text(handler.read_text().replace('f"{greeting} {name}"', 'f"{greeting}, {name}"'))
+    plans = plan_json(trig, "api", "--detailed-exitcode", expect=2, TRIG_PROJECT=str(project))
+    [resource] = plans["api"]["resources"]
+    assert (resource["address"], resource["action"]) == (FUNCTION, "update")
+    changed = {a["path"]: a for a in resource["attributes"]}
+    assert changed["source_code_hash"]["before"] != changed["source_code_hash"]["after"]
+    # Besides the hash, only what AWS recomputes from new code may move.
+    assert set(changed) <= {"source_code_hash", "code_sha256", "last_modified", "source_code_size",
+                            "qualified_arn", "qualified_invoke_arn", "version"}
+    # The unchanged checkout still plans nothing.
+    assert trig.run("plan", "api", "--detailed-exitcode").stdout == "api: no changes\n"
 
 
 def test_validate_passes_on_the_repository(tmp_path):

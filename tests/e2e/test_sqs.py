@@ -1,4 +1,5 @@
-"""SQS, poll-based: apply, check, verify with our own boto3, semantics, destroy leaves nothing."""
+"""SQS, poll-based, on the shared stack (applied with a one-second batching window): check, verify with our own boto3.
+Its semantics are proven in test_semantics, its destroy in test_core's lifecycle."""
 
 from __future__ import annotations
 
@@ -6,36 +7,20 @@ import json
 import time
 import uuid
 
-import pytest
-
-from tests.conftest import _ACCOUNTS, Trig
 from tests.e2e.test_core import wait_for_log
-from tests.e2e.test_semantics import probe_lines, rows_of
 
 FUNCTION = "sqs-trigger-test"
 QUEUE = "lambda-test-queue"
 
 
-@pytest.fixture(scope="module")
-def sqs_stack(emulator_endpoint, tmp_path_factory):
-    """The sqs trigger applied once in a fresh account, with a batching window; the last test destroys it."""
-    account = str(next(_ACCOUNTS))
-    trig = Trig(tmp_path_factory.mktemp(f"sqs-{account}"), emulator_endpoint, account)
-    try:
-        trig.run("apply", "sqs", "--set", "maximum_batching_window_in_seconds=1")
-        yield trig
-    finally:
-        trig.run("destroy", "sqs", expect=None)
-
-
-def test_check_confirms_the_message_body(sqs_stack):
-    result = sqs_stack.run("check", "sqs", "--timeout", "60")
+def test_check_confirms_the_message_body(shared_stack):
+    result = shared_stack.run("check", "sqs", "--timeout", "60")
     rows = [line.split() for line in result.stdout.splitlines()[1:] if line and not line.startswith(" ")]
     assert [r[:3] for r in rows] == [["sqs", "poll", "ok"]], result.stdout
 
 
-def test_queue_dead_letter_queue_and_mapping_exist(sqs_stack):
-    trig = sqs_stack
+def test_queue_dead_letter_queue_and_mapping_exist(shared_stack):
+    trig = shared_stack
     sqs = trig.client("sqs")
     url = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -48,8 +33,8 @@ def test_queue_dead_letter_queue_and_mapping_exist(sqs_stack):
     assert (mapping["BatchSize"], mapping["MaximumBatchingWindowInSeconds"]) == (10, 1)
 
 
-def test_our_own_message_is_logged_and_deleted(sqs_stack):
-    trig = sqs_stack
+def test_our_own_message_is_logged_and_deleted(shared_stack):
+    trig = shared_stack
     text = f"own-{uuid.uuid4().hex[:8]}"
     start = int(time.time() * 1000) - 1000
     sqs = trig.client("sqs")
@@ -65,37 +50,3 @@ def test_our_own_message_is_logged_and_deleted(sqs_stack):
             break
         time.sleep(0.5)
     assert set(counts.values()) == {"0"}, counts
-
-
-def test_destroy_leaves_nothing(sqs_stack):
-    trig = sqs_stack
-    assert "destroyed: sqs" in trig.run("destroy", "sqs").stdout
-    assert trig.client("sqs").list_queues().get("QueueUrls", []) == []
-    assert trig.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []
-    assert trig.client("lambda").list_functions()["Functions"] == []
-
-
-def test_semantics_rows_as_ministack_acts(make_trig):
-    """MiniStack batches, returns a failed batch after the visibility timeout and honours the redrive policy."""
-    trig = make_trig()
-    try:
-        result = trig.run("check", "sqs", "--semantics", "--json", "--keep")
-        rows = rows_of(result)
-        assert {prop: row["verdict"] for (_, prop), row in rows.items()} == {
-            "batch size honoured": "pass",
-            "failing batch retried": "pass",
-            "redrive to the dead-letter queue": "pass",
-        }, result.stdout
-        batch = rows[("sqs", "batch size honoured")]
-        lines = probe_lines(trig, "sqs", batch["nonce"])
-        assert batch["counts"]["sizes"] == [len(e["ids"]) for e in lines if e["outcome"] == "ok"]
-        assert max(batch["counts"]["sizes"]) <= 5 and sum(batch["counts"]["sizes"]) == 12
-        retried = rows[("sqs", "failing batch retried")]
-        assert retried["counts"]["invocations"] == len(probe_lines(trig, "sqs", retried["nonce"])) == 2
-        dead = rows[("sqs", "redrive to the dead-letter queue")]
-        assert dead["counts"] == {"invocations": 2, "in_dead_letter_queue": True}
-        assert len(probe_lines(trig, "sqs", dead["nonce"])) == 2
-    finally:
-        destroyed = trig.run("destroy", "sqs", "--probes", expect=None)
-    assert "probe-sqs" in destroyed.stdout, destroyed.stdout
-    assert trig.client("sqs").list_queues().get("QueueUrls", []) == []
