@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -13,7 +14,7 @@ from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult, load_check
-from orchestrator.location import Location, is_stale, placed_workspaces
+from orchestrator.location import placed_workspaces, same_endpoint
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
@@ -69,19 +70,16 @@ def check_trigger(trigger: Trigger, target: AppliedTrigger, timeout: float) -> C
 
 
 def where_applied(settings: Settings, name: str) -> Settings:
-    """settings pointed at where the trigger's state says its resources are (as destroy does): a check, a fire or
-    the logs of a trigger applied in another region or account go there, whatever --region and --account say.
-    Refused when they were made by another emulator that no longer answers (they went with it)."""
+    """settings pointed at the region and account where the trigger's state says its resources are (as destroy
+    does): a check, a fire or the logs of a trigger applied in another region or account of this emulator go
+    there, whatever --region and --account say. The endpoint stays the one named: another emulator is never
+    asked instead of the one the user points at."""
     location = placed_workspaces(settings, [name]).get(name)
-    if location is None or location == Location.of(settings):
+    if location is None or not same_endpoint(location.endpoint, settings.endpoint):
         return settings
-    if is_stale(settings, location, emulator.is_healthy):
-        raise UsageError(f"{name} was applied at {location.endpoint}, where nothing answers any more, so its "
-                         f"resources went with that emulator: `trig apply {name}` applies it at {settings.endpoint}.")
-    if location.endpoint != settings.endpoint or (location.region, location.account_id) != (settings.region,
-                                                                                            settings.account_id):
-        log.info("%s is applied %s: working there", name, location.describe(endpoint=True))
-    return location.settings(settings)
+    if (location.region, location.account_id) != (settings.region, settings.account_id):
+        log.info("%s is applied %s: working there", name, location.describe())
+    return dataclasses.replace(settings, region=location.region, account_id=location.account_id)
 
 
 def refuse_vanished(targets: dict[str, AppliedTrigger]) -> None:

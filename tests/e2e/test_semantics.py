@@ -61,7 +61,7 @@ def assert_counts_match_logs(trig: Trig, rows: dict[tuple[str, str], dict]) -> N
         counts = row["counts"]
         assert lines, f"no probe line for {trigger} {prop!r} (nonce {row['nonce']})"
         if prop == "batch size honoured":
-            assert counts["sizes"] == [len(e["ids"]) for e in lines if e["outcome"] == "ok"], (row, lines)
+            assert sorted(counts["sizes"]) == sorted(len(e["ids"]) for e in lines if e["outcome"] == "ok"), (row, lines)
         elif prop == "each record once, in order":
             seen = [i for e in lines if e["outcome"] == "ok" for i in e["ids"]]
             assert counts["records"] == len(set(seen)) == 25 and counts["duplicates"] == len(seen) - len(set(seen))
@@ -158,7 +158,8 @@ def test_dynamodb_batches_and_retries_but_ignores_the_retry_limit(semantics):
     }, result.stdout
     batch = rows[("dynamodb", "batch size honoured")]
     lines = probe_lines(trig, "dynamodb", batch["nonce"])
-    assert batch["counts"]["sizes"] == [len(e["ids"]) for e in lines if e["outcome"] == "ok"]
+    # The same batches; their order is the logs' (a busy engine logs concurrent batches out of start order).
+    assert sorted(batch["counts"]["sizes"]) == sorted(len(e["ids"]) for e in lines if e["outcome"] == "ok")
     assert max(batch["counts"]["sizes"]) <= 10 and sum(batch["counts"]["sizes"]) == 25
     retried = rows[("dynamodb", "failing batch retried")]
     assert retried["counts"]["invocations"] == len(probe_lines(trig, "dynamodb", retried["nonce"])) == 3
@@ -176,7 +177,8 @@ def test_sqs_batches_returns_a_failed_batch_and_redrives(semantics):
     }, result.stdout
     batch = rows[("sqs", "batch size honoured")]
     lines = probe_lines(trig, "sqs", batch["nonce"])
-    assert batch["counts"]["sizes"] == [len(e["ids"]) for e in lines if e["outcome"] == "ok"]
+    # The same batches; their order is the logs' (a busy engine logs concurrent batches out of start order).
+    assert sorted(batch["counts"]["sizes"]) == sorted(len(e["ids"]) for e in lines if e["outcome"] == "ok")
     assert max(batch["counts"]["sizes"]) <= 5 and sum(batch["counts"]["sizes"]) == 12
     retried = rows[("sqs", "failing batch retried")]
     assert retried["counts"]["invocations"] == len(probe_lines(trig, "sqs", retried["nonce"])) == 2
