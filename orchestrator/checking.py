@@ -18,8 +18,8 @@ from orchestrator.location import placed_workspaces, same_endpoint
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
-from orchestrator.terraform import state as tfstate
+import orchestrator.terraform.state as tfstate
+from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.triggers import REGISTRY, select_triggers, trigger_named
 from orchestrator.applied import AppliedTrigger
 from orchestrator.confirmation import Confirmation

@@ -22,8 +22,9 @@ from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
 from orchestrator.set_values import check_sets, merge_config_sets, values_for
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
-from orchestrator.terraform import TerraformAdapter, change_counts
-from orchestrator.terraform import state as tfstate
+import orchestrator.terraform.state as tfstate
+from orchestrator.terraform.adapter import TerraformAdapter
+from orchestrator.terraform.diagnostics import change_counts
 from orchestrator.tfvars import write_tfvars
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Trigger

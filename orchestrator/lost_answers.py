@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orchestrator.terraform import diagnostic_lines
+from orchestrator.terraform.diagnostics import diagnostic_lines
 from orchestrator.terraform.state import resource_type
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TypeVar
 
 from orchestrator.errors import EmulatorError, TerraformStopped, TrigError
-from orchestrator.terraform import wait_through_interrupts
+from orchestrator.terraform.process import wait_through_interrupts
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -11,7 +11,7 @@ from pathlib import Path
 from orchestrator.errors import UsageError
 from orchestrator.module_docs import stale_readmes
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform.adapter import TerraformAdapter
 
 log = logging.getLogger(__name__)
 

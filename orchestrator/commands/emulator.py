@@ -13,7 +13,7 @@ from orchestrator.errors import TrigError, UsageError
 from orchestrator.location import Location
 from orchestrator.progress import Progress
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform.adapter import TerraformAdapter
 
 StatusJsonOpt = json_option("trig status --json")
 ConfigJsonOpt = json_option("trig config --json")

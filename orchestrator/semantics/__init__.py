@@ -16,7 +16,7 @@ from orchestrator.progress import step
 from orchestrator.semantics.probe import apply_probe, destroy_probe, probe_values, write_probe_tfvars
 from orchestrator.set_values import check_sets, merge_config_sets
 from orchestrator.settings import Settings
-from orchestrator.terraform import TerraformAdapter
+from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.triggers import REGISTRY, probe_specs, select_triggers
 from orchestrator.triggers.base import ProbeSpec, AppliedTrigger
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from orchestrator.errors import UsageError
 from orchestrator.set_values import values_for
 from orchestrator.settings import Settings
-from orchestrator.terraform import Outputs, TerraformAdapter
+from orchestrator.terraform.adapter import TerraformAdapter
+from orchestrator.terraform.state import Outputs
 from orchestrator.tfvars import write_tfvars
 from orchestrator.triggers.base import ProbeSpec
 

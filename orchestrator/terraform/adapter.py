@@ -15,7 +15,8 @@ from orchestrator.emulator import probe as emulator_probe
 from orchestrator.errors import TerraformError
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.settings import Settings
-from orchestrator.terraform import init, static_checks
+import orchestrator.terraform.init as init
+import orchestrator.terraform.static_checks as static_checks
 from orchestrator.terraform.command import IsFlagged, TerraformCommand
 from orchestrator.terraform.diagnostics import summarize_error
 from orchestrator.terraform.environment import terraform_environment

@@ -1,7 +1,8 @@
 import subprocess
 import sys
 
-from orchestrator.terraform import command, failures
+import orchestrator.terraform.command as command
+import orchestrator.terraform.failures as failures
 from orchestrator.terraform.diagnostics import change_counts, summarize_error
 from orchestrator.terraform.environment import scrubbed_environment, terraform_environment
 
@@ -108,7 +109,5 @@ def test_the_state_module_loads_without_the_adapter():
     """The watch imports the state module while the adapter imports the watch: no cycle at run time."""
     code = ("import sys, orchestrator.terraform.state, orchestrator.watchdog; "
             "assert 'orchestrator.terraform.adapter' not in sys.modules; "
-            "import orchestrator.terraform as package; "
-            "assert sorted(package.__all__) == sorted(package._EXPORTS); "
-            "assert all(getattr(package, name) for name in package.__all__)")
+            "import orchestrator.terraform.adapter")
     subprocess.run([sys.executable, "-c", code], check=True)
