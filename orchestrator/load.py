@@ -1,9 +1,9 @@
 """Load checks: fire N events per trigger, each with its own nonce, and account for every one of them.
 
 An event not confirmed within the budget is not simply "missing": the function's log group says
-whether the function was invoked for it and logged nothing (the engine lost the function's output:
-MiniStack does so under load, see bench/s3_notification_loss.py), or was never invoked for it although
-events fired after it were delivered (the engine lost the event), or neither yet (still overdue).
+whether the function was invoked for it but its line never came (the engine lost the function's
+output: MiniStack does so under load, see bench/s3_notification_loss.py), or it was never invoked
+although events fired after it were delivered (the engine lost the event), or neither yet (overdue).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class LoadResult:
     retried: int = 0
     unanswered: dict[str, int] = field(default_factory=dict)
     # How the missing split up (triggers confirmed by their logs; 0 for those confirmed by answers):
-    unconfirmed: int = 0  # the function was invoked for them but their confirming line never came
+    unconfirmed: int = 0  # invocations were logged for them (by count) but their confirming line never came
     lost: int = 0  # never invoked, though events fired after them were delivered: the engine lost them
     overdue: int = 0  # never invoked, and nothing fired after them was delivered either
     invocations: int | None = None  # invocations logged since firing; None when answers confirm
@@ -70,24 +70,26 @@ def count_markers(messages: list[str], markers: dict[str, str]) -> Counter:
     return counts
 
 
-def split_missing(fired: list[str], counts: Counter, invocations: int, silent: int,
-                  per_invocation: int) -> MissingSplit:
+def split_missing(fired: list[str], counts: Counter, invocations: int, per_invocation: int) -> MissingSplit:
     """Divide the events fired (in firing order) that were never confirmed.
 
-    Unconfirmed: as many as the invocations that logged nothing of their own can have carried, and
-    no more than the invocations logged leave room for (an invocation carries at most per_invocation
-    events). Of the rest, lost: fired before some event that was confirmed; overdue: the others.
+    Unconfirmed: as many as the invocations logged leave room for beyond the lines that confirmed
+    (each confirming line, a duplicate too, took one invocation's room; one invocation carries at most
+    per_invocation events). An engine that reads a function's output late can log an invocation with
+    part of its output (the banner, not the line that confirms), or with another invocation's, so
+    invocations are counted, never matched to events. Of the rest, lost: fired before some event that
+    was confirmed, counting only those that must be lost whichever the unconfirmed ones are; overdue:
+    the others.
     """
     missing = [index for index, nonce in enumerate(fired) if counts[nonce] == 0]
     if not missing:
         return MissingSplit(0, 0, 0)
-    never_invoked_at_least = max(0, len(fired) - invocations * per_invocation)
-    unconfirmed = max(0, min(len(missing) - never_invoked_at_least, silent * per_invocation))
-    rest = len(missing) - unconfirmed
+    room = invocations * per_invocation - sum(counts[nonce] for nonce in fired)
+    unconfirmed = max(0, min(len(missing), room))
     last_confirmed = max((index for index, nonce in enumerate(fired) if counts[nonce] > 0), default=-1)
     overtaken = sum(1 for index in missing if index < last_confirmed)
-    lost = min(rest, overtaken)
-    return MissingSplit(unconfirmed, lost, rest - lost)
+    lost = max(0, overtaken - unconfirmed)
+    return MissingSplit(unconfirmed, lost, len(missing) - unconfirmed - lost)
 
 
 def load_check(trigger: Trigger, target: AppliedTrigger, count: int, concurrency: int, timeout: float) -> LoadResult:
@@ -112,10 +114,11 @@ def load_check(trigger: Trigger, target: AppliedTrigger, count: int, concurrency
 
         watched = watch(read, all_seen, timeout, first_wait=0.2, max_wait=2.0)
         counts, waited = count_markers(watched.seen, markers), watched.waited
-        # Every line since firing (the platform's START/END too) says which invocations logged nothing.
+        # Every line since firing (the platform's START/END too) counts the invocations; the silent ones
+        # (nothing of the function's own) are reported, but any invocation can have lost its confirming line.
         logged = [i for i in group_invocations(read_log_events(logs, target.log_group, since - 1000)) if i.complete]
         invocations, silent = len(logged), sum(1 for i in logged if not i.output)
-        split = split_missing(nonces, counts, invocations, silent, trigger.events_per_invocation(target))
+        split = split_missing(nonces, counts, invocations, trigger.events_per_invocation(target))
     missing = [n for n in nonces if counts[n] == 0]
     return LoadResult(
         trigger=trigger.name, invocation=trigger.invocation, fired=count,
