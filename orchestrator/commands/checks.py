@@ -23,7 +23,7 @@ JsonOpt = json_option("trig check all --json")
 CountOpt = Annotated[Optional[int], typer.Option("--count", min=1, max=100000, metavar="N",
                      help="Fire this many events per trigger, each with its own nonce, and count confirmed, missing and duplicated ones. Example: --count 500")]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=200, metavar="N",
-                           help="Events in flight at once with --count (MiniStack drops async events it throttles, so keep S3 low). Example: --concurrency 20")]
+                           help="Events in flight at once with --count (on a busy machine MiniStack loses more function output the more S3 events are in flight; the report says so). Example: --concurrency 20")]
 SemanticsOpt = Annotated[bool, typer.Option("--semantics", help="Prove each invocation type's retry, batching and ordering semantics on a probe stack, one row per property. Example: trig check all --semantics")]
 KeepOpt = Annotated[bool, typer.Option("--keep", help="With --semantics: keep the probe stacks to read their logs; remove them with `trig destroy TRIGGER --probes`. Example: trig check s3 --semantics --keep")]
 JunitOpt = Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write JUnit XML: a test case per trigger (per property with --semantics). Example: --junit reports/trig.xml")]
