@@ -44,6 +44,7 @@ def _print_rows(rows: list[semantics.Row]) -> None:
         typer.echo(f"{r.trigger:<8} {r.invocation:<13} {r.property:<34} {r.verdict}")
         typer.echo(f"{'':<9}expected: {r.expected}")
         typer.echo(f"{'':<9}observed: {r.observed}")
+        typer.echo(f"{'':<9}{reports.row_evidence(r)}")
 
 
 def _print_load_results(results: list[LoadResult]) -> None:
