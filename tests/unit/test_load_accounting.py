@@ -153,3 +153,10 @@ def test_semantics_rows_carry_their_wait_and_what_the_engine_never_logged():
     assert reports.row_evidence(Row("s3", "asynchronous", "p", "e", "o", PASS)) == "waited 0.0 s"
     document = reports.semantics_document([row])["rows"][0]
     assert (document["waited"], document["unlogged"]) == (4.2, 1)
+
+
+def test_the_semantics_table_prints_each_rows_wait(capsys):
+    from orchestrator.commands.checks import _print_rows
+
+    _print_rows([Row("s3", "asynchronous", "retry recovers", "e", "o", PASS, "n", {}, waited=4.2)])
+    assert "waited 4.2 s" in capsys.readouterr().out
