@@ -26,6 +26,8 @@ from orchestrator.settings import Settings
 
 NewNonce = Callable[[], str]
 PROBE_FUNCTION_DIR = "probe"
+# How long a probe function may run before the engine kills it (see probe()).
+PROBE_TIMEOUT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,9 @@ class Trigger(ABC):
 
     def probe(self, settings: Settings) -> ProbeSpec:
         """This type's probe stack; bucket names carry the account, since they are global."""
-        common = {"function_name": f"trig-probe-{self.name}", "timeout": 10, "memory_size": 128,
+        # A minute, not the seed functions' 10 s: on a busy machine the engine's cold start (a new worker
+        # process importing boto3) took more than 10 s, and an attempt killed by the timeout spoils the experiment.
+        common = {"function_name": f"trig-probe-{self.name}", "timeout": PROBE_TIMEOUT_SECONDS, "memory_size": 128,
                   "state_bucket": f"trig-probe-{settings.account_id}-{self.name}-state"}
         return ProbeSpec(self.name, self.invocation, {**common, **self.probe_defaults(settings)})
 
