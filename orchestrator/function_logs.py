@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 
 from botocore.exceptions import EndpointConnectionError
@@ -35,10 +38,12 @@ def format_event(event: LogEvent) -> str:
 
 
 def tail_logs(settings: Settings, name: str, since_seconds: float, follow: bool, emit: Callable[[LogEvent], None],
-              poll_seconds: float = 1.0, should_stop: Callable[[], bool] = lambda: False) -> int:
+              poll_seconds: float = 1.0, should_stop: Callable[[], bool] = lambda: False,
+              pause: Callable[[float], object] = time.sleep) -> int:
     """Emit the function's log events from since_seconds ago (every page); with follow, keep polling for new ones.
 
-    Returns how many events were emitted. Following ends on Ctrl-C (KeyboardInterrupt) or when should_stop() holds.
+    Returns how many events were emitted. Following ends on Ctrl-C (KeyboardInterrupt) or when should_stop() holds;
+    pause(seconds) waits between reads (an Event's wait ends it early).
     """
     target = applied_target(settings, name)
     logs = target.client("logs")
@@ -61,4 +66,22 @@ def tail_logs(settings: Settings, name: str, since_seconds: float, follow: bool,
         seen = {k for k in seen if k[1] >= start}  # older events are never read again
         if not follow or should_stop():
             return emitted
-        time.sleep(poll_seconds)
+        pause(poll_seconds)
+
+
+@contextlib.contextmanager
+def stop_on_interrupt() -> Iterator[threading.Event]:
+    """An event a first Ctrl-C sets (a follow loop then ends at its next turn, whatever it was waiting for);
+    a second Ctrl-C interrupts at once, as Python's own handler does."""
+    stop = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def first(signum, frame) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, first)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -34,9 +34,12 @@ def logs(trigger: LogsTriggerArg, since: SinceOpt = "10m", follow: FollowOpt = F
     """Print the trigger's function log lines from CloudWatch Logs, like `aws logs tail`. Example: trig logs kinesis --since 1h --follow"""
     seconds = function_logs.parse_duration(since)
     try:
-        function_logs.tail_logs(settings, trigger, seconds, follow, lambda event: typer.echo(function_logs.format_event(event)))
+        with function_logs.stop_on_interrupt() as stop:
+            function_logs.tail_logs(settings, trigger, seconds, follow,
+                                    lambda event: typer.echo(function_logs.format_event(event)),
+                                    should_stop=stop.is_set, pause=stop.wait)
     except KeyboardInterrupt:
-        raise typer.Exit(code=0) from None  # the way to end --follow, not an error
+        raise typer.Exit(code=0) from None  # a second Ctrl-C: the way to end --follow at once, not an error
 
 
 @reports_errors

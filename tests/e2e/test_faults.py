@@ -116,14 +116,14 @@ def test_emulator_restarted_between_apply_and_check_says_so_and_apply_recreates(
 
 def test_sigint_during_apply_lets_terraform_finish_and_keeps_state_consistent(make_trig):
     trig = make_trig()
-    # --verbose streams Terraform's output to stderr: the interruption lands on Terraform's own word that
-    # the provider is waiting for the stream it created, not on a guess from the emulator's side (which,
-    # on a loaded machine, can come after the apply has ended).
+    # --verbose streams Terraform's output to stderr: the interruption lands on Terraform's own word that it
+    # is creating the stream (about 20 s of the provider's wait ahead, room for a loaded machine to read the
+    # line), not on a guess from the emulator's side, which on a loaded machine came after the apply had ended.
     apply = start_trig(trig, "--verbose", "apply", "kinesis")
     seen = []
     for line in apply.stderr:
         seen.append(line)
-        if "aws_kinesis_stream.this: Still creating" in line:
+        if "aws_kinesis_stream.this: Creating..." in line:
             break
     else:
         raise AssertionError("the apply ended before the provider waited for the stream:\n" + "".join(seen[-20:]))
