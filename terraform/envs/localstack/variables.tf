@@ -31,22 +31,14 @@ variable "account_id" {
   }
 }
 
-variable "function" {
-  description = "The trigger's Lambda function: name, zip built by trig, and settings."
-  type = object({
-    name        = string
-    zip_path    = string
-    zip_hash    = string
-    handler     = optional(string, "handler.handler")
-    runtime     = optional(string, "python3.12")
-    environment = optional(map(string), {})
-    timeout     = optional(number, 10)
-    memory_size = optional(number, 128)
-  })
-}
-
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
   default     = { managed-by = "trig" }
+}
+
+variable "triggers" {
+  description = "Every trigger applied at this endpoint, region and account, by name: its function and its one trigger's settings (see modules/trigger_stack for their types)."
+  type        = any
+  default     = {}
 }

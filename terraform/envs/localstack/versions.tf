@@ -8,7 +8,7 @@ terraform {
     }
   }
 
-  # One state per trigger: trig selects a workspace per trigger and passes
+  # One state per place (region and account): trig selects its workspace and passes
   # workspace_dir at init, so state lives under trig's own folder.
   backend "local" {}
 }

@@ -14,7 +14,7 @@ variable "kinesis" {
 }
 
 module "kinesis" {
-  source = "../../modules/kinesis_trigger"
+  source = "../kinesis_trigger"
   count  = var.kinesis == null ? 0 : 1
 
   stream_name        = var.kinesis.stream_name

@@ -12,7 +12,7 @@ variable "s3" {
 }
 
 module "s3" {
-  source = "../../modules/s3_trigger"
+  source = "../s3_trigger"
   count  = var.s3 == null ? 0 : 1
 
   bucket_name   = var.s3.bucket_name

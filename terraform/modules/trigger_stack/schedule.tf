@@ -12,7 +12,7 @@ variable "schedule" {
 }
 
 module "schedule" {
-  source = "../../modules/schedule_trigger"
+  source = "../schedule_trigger"
   count  = var.schedule == null ? 0 : 1
 
   rule_name           = var.schedule.rule_name

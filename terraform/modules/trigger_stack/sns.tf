@@ -10,7 +10,7 @@ variable "sns" {
 }
 
 module "sns" {
-  source = "../../modules/sns_trigger"
+  source = "../sns_trigger"
   count  = var.sns == null ? 0 : 1
 
   topic_name    = var.sns.topic_name

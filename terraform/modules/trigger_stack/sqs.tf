@@ -11,7 +11,7 @@ variable "sqs" {
 }
 
 module "sqs" {
-  source = "../../modules/sqs_trigger"
+  source = "../sqs_trigger"
   count  = var.sqs == null ? 0 : 1
 
   queue_name                         = var.sqs.queue_name

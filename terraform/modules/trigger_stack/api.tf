@@ -9,7 +9,7 @@ variable "api" {
 }
 
 module "api" {
-  source = "../../modules/api_trigger"
+  source = "../api_trigger"
   count  = var.api == null ? 0 : 1
 
   api_name            = var.api.name

@@ -1,5 +1,5 @@
 module "function" {
-  source = "../../modules/lambda_function"
+  source = "../lambda_function"
 
   function_name = var.function.name
   zip_path      = var.function.zip_path

@@ -13,7 +13,7 @@ variable "dynamodb" {
 }
 
 module "dynamodb" {
-  source = "../../modules/dynamodb_trigger"
+  source = "../dynamodb_trigger"
   count  = var.dynamodb == null ? 0 : 1
 
   table_name         = var.dynamodb.table_name

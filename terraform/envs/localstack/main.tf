@@ -1,0 +1,18 @@
+# One workspace per place (endpoint, region and account): every trigger trig applies there is one
+# instance of the trigger stack, keyed by the trigger's name, so one Terraform run plans, applies or
+# destroys them all and pays for loading the AWS provider once.
+module "trigger" {
+  source   = "../../modules/trigger_stack"
+  for_each = var.triggers
+
+  function           = each.value.function
+  probe_state_bucket = try(each.value.probe_state_bucket, "")
+  api                = try(each.value.api, null)
+  s3                 = try(each.value.s3, null)
+  kinesis            = try(each.value.kinesis, null)
+  sns                = try(each.value.sns, null)
+  schedule           = try(each.value.schedule, null)
+  dynamodb           = try(each.value.dynamodb, null)
+  sqs                = try(each.value.sqs, null)
+  tags               = var.tags
+}

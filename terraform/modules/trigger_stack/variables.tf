@@ -1,0 +1,19 @@
+variable "function" {
+  description = "The trigger's Lambda function: name, zip built by trig, and settings."
+  type = object({
+    name        = string
+    zip_path    = string
+    zip_hash    = string
+    handler     = optional(string, "handler.handler")
+    runtime     = optional(string, "python3.12")
+    environment = optional(map(string), {})
+    timeout     = optional(number, 10)
+    memory_size = optional(number, 128)
+  })
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes them."
+  type        = map(string)
+  default     = { managed-by = "trig" }
+}
