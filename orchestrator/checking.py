@@ -14,11 +14,10 @@ from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult, load_check
-from orchestrator.location import placed_workspaces, same_endpoint
+from orchestrator.location import Location, placed_triggers, resources_of, same_endpoint, workspace_of
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
-import orchestrator.terraform.state as tfstate
 from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.triggers import REGISTRY, select_triggers, trigger_named
 from orchestrator.applied import AppliedTrigger
@@ -48,7 +47,7 @@ def applied_triggers(settings: Settings) -> list[str]:
     """Triggers whose state holds resources (an interrupted apply that made nothing leaves none)."""
     applied = []
     for name in REGISTRY:
-        resources = tfstate.workspace_resources(settings.home, name)
+        resources = resources_of(settings, name)
         if resources is None or resources:  # a state trig cannot read is not taken for empty
             applied.append(name)
     return applied
@@ -74,7 +73,7 @@ def where_applied(settings: Settings, name: str) -> Settings:
     does): a check, a fire or the logs of a trigger applied in another region or account of this emulator go
     there, whatever --region and --account say. The endpoint stays the one named: another emulator is never
     asked instead of the one the user points at."""
-    location = placed_workspaces(settings, [name]).get(name)
+    location = placed_triggers(settings, [name]).get(name)
     if location is None or not same_endpoint(location.endpoint, settings.endpoint):
         return settings
     if (location.region, location.account_id) != (settings.region, settings.account_id):
@@ -87,7 +86,7 @@ def refuse_vanished(targets: dict[str, AppliedTrigger]) -> None:
     firing an event that cannot arrive."""
     gone, endpoints = {}, set()
     for name, target in targets.items():
-        resources = tfstate.workspace_resources(target.settings.home, name) or []
+        resources = resources_of(target.settings, name) or []
         missing = wiring.find_missing(resources, ClientFactory(target.settings)).missing
         if missing:
             gone[name] = f"all {len(missing)} resources" if len(missing) == len(resources) else ", ".join(missing)
@@ -101,7 +100,7 @@ def refuse_vanished(targets: dict[str, AppliedTrigger]) -> None:
 def _target(settings: Settings, name: str) -> AppliedTrigger | None:
     """The applied trigger called name where its state says it is, or None when its state has no outputs."""
     here = where_applied(settings, name)
-    outputs = TerraformAdapter(here).outputs(name)
+    outputs = TerraformAdapter(here).trigger_outputs(workspace_of(Location.of(here)), name)
     return AppliedTrigger(here, outputs) if outputs else None
 
 

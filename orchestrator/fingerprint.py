@@ -1,7 +1,7 @@
 """What an apply consumed, recorded so that an apply with the same inputs can skip Terraform.
 
-A workspace's fingerprint covers its rendered tfvars (which carry the zip's hash, the
-endpoint and the account), every .tf file of the root and its modules, and the Terraform
+A trigger's fingerprint covers its part of the rendered tfvars (which carries the zip's hash), the
+endpoint, region and account it is applied at, every .tf file of the root and its modules, and the Terraform
 binary and mirror. It is removed before each apply or destroy and written only after a
 successful apply, so an interrupted or failed run never leaves a stale one behind.
 """
@@ -26,6 +26,8 @@ def input_fingerprint(settings: Settings, var_file: Path) -> str:
         digest.update(str(path.relative_to(settings.source_dir)).encode())
         digest.update(path.read_bytes())
     digest.update(f"{settings.terraform_bin}\0{settings.plugin_dir}".encode())
+    # A trigger's part of the tfvars leaves its place to the place's own tfvars: count it here.
+    digest.update(f"\0{settings.endpoint}\0{settings.region}\0{settings.account_id}".encode())
     return digest.hexdigest()
 
 

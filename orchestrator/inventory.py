@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
-from orchestrator.location import Location, applied_location, recorded_location, same_endpoint
+from orchestrator.location import Location, applied_location, recorded_location, resources_of, same_endpoint
 from orchestrator.settings import Settings
-from orchestrator.terraform.state import workspace_resources
 from orchestrator.triggers import REGISTRY
 
 PRESENT, MISSING, NOT_APPLIED, UNKNOWN = "present", "missing", "not_applied", "unknown"
@@ -61,7 +60,7 @@ def survey_triggers(settings: Settings, answers: Callable[[str], bool] = emulato
     factories: dict[Location, ClientFactory] = {}
     statuses = []
     for name in REGISTRY:
-        resources = workspace_resources(settings.home, name)
+        resources = resources_of(settings, name)
         if resources == []:
             statuses.append(TriggerStatus(name, NOT_APPLIED))
             continue

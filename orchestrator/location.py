@@ -18,7 +18,7 @@ from pathlib import Path
 
 from orchestrator.errors import UsageError
 from orchestrator.settings import Settings, is_loopback_endpoint
-from orchestrator.terraform.state import StateResource, workspace_resources
+from orchestrator.terraform.state import StateResource, trigger_resources, workspace_resources
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,16 @@ class Location:
     def describe(self, endpoint: bool = False) -> str:
         """`in us-east-1 for account 000000000000`, with ` at ENDPOINT` when asked."""
         return f"in {self.region} for account {self.account_id}" + (f" at {self.endpoint}" if endpoint else "")
+
+
+def workspace_of(location: Location) -> str:
+    """The workspace that holds every trigger applied in one region for one account: `000000000000-us-east-1`.
+
+    One workspace per place, not per trigger: one Terraform run (one load of the AWS provider's
+    schema) plans, applies or destroys any number of triggers there. The endpoint is not part of
+    the name: a place's resources live at one endpoint at a time, recorded per trigger.
+    """
+    return f"{location.account_id}-{location.region}"
 
 
 class AppliedElsewhereError(UsageError):
@@ -93,16 +103,64 @@ def applied_location(settings: Settings, workspace: str, resources: list[StateRe
             or Location.of(settings))
 
 
-def placed_workspaces(settings: Settings, workspaces: Iterable[str]) -> dict[str, Location]:
-    """Where each workspace whose state holds resources has them (empty states left out)."""
+_PLACE = re.compile(r"^(?P<account>\d{12})-(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)$")
+
+
+def place_workspaces(settings: Settings) -> list[str]:
+    """The workspaces of places under trig's home (`000000000000-us-east-1`), by name."""
+    root = settings.home / "terraform" / "state"
+    return sorted(p.name for p in root.iterdir() if _PLACE.match(p.name)) if root.is_dir() else []
+
+
+def state_location(settings: Settings, name: str) -> Location:
+    """The place whose state holds (or will hold) a trigger: its record; else a place whose state holds it
+    (a record lost); else where the settings point."""
+    recorded = recorded_location(settings, name)
+    if recorded is not None:
+        return recorded
+    for workspace in place_workspaces(settings):
+        if trigger_resources(settings.home, workspace, name):
+            match = _PLACE.match(workspace)
+            return Location(settings.endpoint, match.group("region"), match.group("account"))
+    return Location.of(settings)
+
+
+def resources_of(settings: Settings, name: str) -> list[StateResource] | None:
+    """A trigger's resources in its place's state: [] when none, None when the state cannot be read here."""
+    return trigger_resources(settings.home, workspace_of(state_location(settings, name)), name)
+
+
+def placed_triggers(settings: Settings, names: Iterable[str]) -> dict[str, Location]:
+    """Where each trigger whose state holds resources has them (triggers with none left out)."""
     placed = {}
-    for workspace in workspaces:
-        resources = workspace_resources(settings.home, workspace)
-        location = (recorded_location(settings, workspace) if resources is None
-                    else applied_location(settings, workspace, resources))
+    for name in names:
+        resources = resources_of(settings, name)
+        location = (recorded_location(settings, name) if resources is None
+                    else applied_location(settings, name, resources))
         if location is not None:
-            placed[workspace] = location
+            placed[name] = location
     return placed
+
+
+def legacy_states(settings: Settings) -> list[str]:
+    """Workspaces left by a trig that kept one state per trigger (`state/api/`), still holding resources."""
+    root = settings.home / "terraform" / "state"
+    found = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if _PLACE.match(folder.name):
+            continue
+        if workspace_resources(settings.home, folder.name):
+            found.append(folder.name)
+    return found
+
+
+def refuse_legacy_states(settings: Settings) -> None:
+    """Refuse to work beside states of the one-state-per-trigger layout: their resources would be lost track of."""
+    legacy = legacy_states(settings)
+    if legacy:
+        raise UsageError(f"{settings.home / 'terraform' / 'state'} holds states of an older trig ({', '.join(legacy)}: one "
+                         "state per trigger): destroy them with that trig (`trig destroy all`), or delete those "
+                         "folders if the emulator that held them is gone, then run this again.")
 
 
 def _endpoint_key(endpoint: str) -> tuple:

@@ -1,4 +1,4 @@
-"""`trig plan`: the same tfvars as apply, a saved plan per trigger, read back and summarised."""
+"""`trig plan`: the same tfvars as apply, one saved plan of the triggers' place, read back and summarised per trigger."""
 
 from __future__ import annotations
 
@@ -11,31 +11,55 @@ from orchestrator.errors import TrigError, UsageError
 from orchestrator.plan_summary import RENDERERS, TriggerPlan, detailed_exit_code, summarize_plan  # noqa: F401 (for the CLI)
 from orchestrator.progress import step
 from orchestrator.settings import Settings
-from orchestrator.deploy import prepare_triggers
-from orchestrator.parallel import in_parallel
-from orchestrator.triggers.base import Trigger
+from orchestrator.deploy import place_tfvars, prepare_triggers
+from orchestrator.location import Location, workspace_of
+from orchestrator.terraform.state import strip_instance
 
 log = logging.getLogger(__name__)
 
 
-def plan_file(settings: Settings, trigger: Trigger) -> Path:
-    """Where a trigger's saved plan goes: build output under trig's home, overwritten by every plan."""
-    return settings.home / "plans" / f"{trigger.name}.tfplan"
+def plan_file(settings: Settings) -> Path:
+    """Where a place's saved plan goes: build output under trig's home, overwritten by every plan."""
+    return settings.home / "plans" / f"{workspace_of(Location.of(settings))}.tfplan"
+
+
+def trigger_part(plan: Mapping, name: str) -> dict:
+    """One trigger's part of a place's plan (Terraform's JSON plan representation): its resource changes, addressed
+    as if its stack were the root, and its outputs' changes as if they were root outputs."""
+    def relative(change: Mapping) -> dict | None:
+        address = strip_instance(str(change.get("address", "")), name)
+        if address is None:
+            return None
+        module = strip_instance(str(change.get("module_address", "")) + ".", name) or ""
+        return {**change, "address": address, "module_address": module.rstrip(".")}
+
+    def mine(changes) -> list[dict]:
+        return [part for part in map(relative, changes or []) if part is not None]
+
+    outputs = ((plan.get("output_changes") or {}).get("triggers") or {})
+    before = (outputs.get("before") or {}).get(name) or {}
+    after = (outputs.get("after") or {}).get(name) or {}
+    unknown = outputs.get("after_unknown") or {}
+    unknown = unknown.get(name) if isinstance(unknown, Mapping) else unknown
+    changed = {key: {"actions": ["update"]} for key in sorted(set(before) | set(after))
+               if before.get(key) != after.get(key) or unknown is True
+               or (isinstance(unknown, Mapping) and unknown.get(key))}
+    return {"resource_changes": mine(plan.get("resource_changes")), "resource_drift": mine(plan.get("resource_drift")),
+            "output_changes": changed}
 
 
 def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=log.info) -> list[TriggerPlan]:
-    """Plan the named triggers into saved plans (in parallel: their states are separate) and summarise each."""
-    triggers, var_files, terraform = prepare_triggers(settings, names, sets, progress)
-    progress(f"planning {', '.join(var_files)} at {settings.endpoint}")
-
-    def plan_one(trigger: Trigger) -> TriggerPlan:
-        saved = plan_file(settings, trigger)
-        with step(progress, f"planning {trigger.name}", done=f"planned {trigger.name}") as current:
-            changes = terraform.plan_to_file(trigger.name, var_files[trigger.name], saved)
-            current.outcome = "changes" if changes else "no changes"
-        return summarize_plan(trigger.name, terraform.show_plan(trigger.name, saved))
-
-    return in_parallel(triggers, plan_one)
+    """Plan the named triggers into one saved plan of their place and summarise each trigger's part."""
+    triggers, fragments, terraform = prepare_triggers(settings, names, sets, progress)
+    planning = ", ".join(fragments)
+    progress(f"planning {planning} at {settings.endpoint}")
+    saved = plan_file(settings)
+    workspace = workspace_of(Location.of(settings))
+    with step(progress, f"planning {planning}", done=f"planned {planning}") as current:
+        changes = terraform.plan_to_file(workspace, place_tfvars(settings, fragments), list(fragments), saved)
+        current.outcome = "changes" if changes else "no changes"
+    plan = terraform.show_plan(workspace, saved)
+    return [summarize_plan(t.name, trigger_part(plan, t.name)) for t in triggers]
 
 
 def render_plans(plans: list[TriggerPlan], output_format: str) -> str:

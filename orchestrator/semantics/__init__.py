@@ -13,7 +13,8 @@ from orchestrator.errors import TrigError
 from orchestrator.experiments.verdicts import FAIL, NOT_MODELLED, PASS, Row
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
-from orchestrator.semantics.probe import apply_probe, destroy_probe, probe_values, write_probe_tfvars
+from orchestrator.location import refuse_legacy_states, resources_of
+from orchestrator.semantics.probe import apply_probes, destroy_probes_at_place, probe_values, write_probe_tfvars
 from orchestrator.set_values import check_sets, merge_config_sets
 from orchestrator.settings import Settings
 from orchestrator.terraform.adapter import TerraformAdapter
@@ -42,24 +43,24 @@ def _selected(settings: Settings, names: list[str], sets: Mapping[str, str]) -> 
 
 def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str], timeout: float,
                     keep: bool = False, progress=log.info) -> list[Row]:
-    """Run every selected type's experiments on its own probe stack (types in parallel); one row per property.
-
-    The probe stacks are destroyed afterwards unless keep is set (to read their logs by hand).
-    """
+    """Apply every selected type's probe stack (one Terraform run), run their experiments (types in parallel),
+    one row per property; the probe stacks are destroyed afterwards (one run) unless keep is set."""
     selected = _selected(settings, names, sets)
     sets = merge_config_sets(settings, selected, sets)
     values = {spec.name: probe_values(spec, sets) for spec in selected}
     require_emulator(settings)
+    refuse_legacy_states(settings)
     terraform = TerraformAdapter(settings)
     init_terraform(terraform, progress)
     progress(f"proving the semantics of {', '.join(spec.name for spec in selected)} at {settings.endpoint}")
+    fragments = {spec.workspace: write_probe_tfvars(settings, spec, values[spec.name]) for spec in selected}
+    stacks = ", ".join(fragments)
+    try:
+        with step(progress, f"applying probe stacks {stacks}", done=f"applied probe stacks {stacks}"):
+            outputs = apply_probes(settings, terraform, fragments)
 
-    def run(spec: ProbeSpec) -> list[Row]:
-        var_file = write_probe_tfvars(settings, spec, values[spec.name])
-        try:
-            with step(progress, f"{spec.name}: applying probe stack {spec.workspace}",
-                      done=f"{spec.name}: applied probe stack {spec.workspace}"):
-                target = AppliedTrigger(settings, apply_probe(terraform, spec, var_file))
+        def run(spec: ProbeSpec) -> list[Row]:
+            target = AppliedTrigger(settings, outputs[spec.workspace])
             with step(progress, f"{spec.name}: running the {spec.invocation} experiments on {target.function_name}",
                       done=f"{spec.name}: ran the {spec.invocation} experiments") as current:
                 try:
@@ -68,22 +69,19 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
                     raise SemanticsError(f"{spec.invocation} experiment on {target.function_name} failed: {exc}") from None
                 current.outcome = ", ".join(f"{r.property}: {r.verdict}" for r in rows)
             return rows
-        finally:
-            if not keep:
-                with step(progress, f"{spec.name}: destroying probe stack {spec.workspace}",
-                          done=f"{spec.name}: destroyed probe stack {spec.workspace}"):
-                    destroy_probe(terraform, spec, var_file)
 
-    return [row for rows in in_parallel(selected, run) for row in rows]
+        return [row for rows in in_parallel(selected, run) for row in rows]
+    finally:
+        if not keep:
+            with step(progress, f"destroying probe stacks {stacks}", done=f"destroyed probe stacks {stacks}"):
+                destroy_probes_at_place(settings, terraform, list(fragments))
 
 
 def destroy_probes(settings: Settings, names: list[str]) -> list[str]:
-    """Destroy the probe stacks of the named types left by `--keep`; returns the workspaces destroyed."""
+    """Destroy the probe stacks of the named types left by `--keep`; returns the stacks destroyed."""
     selected = _selected(settings, names, {})
-    terraform = TerraformAdapter(settings)
-    applied = [spec for spec in selected if terraform.state_resources(spec.workspace)]
-    if applied:
+    refuse_legacy_states(settings)
+    workspaces = [spec.workspace for spec in selected if resources_of(settings, spec.workspace)]
+    if workspaces:
         require_emulator(settings)
-    var_files = {spec.name: write_probe_tfvars(settings, spec, probe_values(spec, {})) for spec in applied}
-    in_parallel(applied, lambda spec: destroy_probe(terraform, spec, var_files[spec.name]))
-    return [spec.workspace for spec in applied]
+    return destroy_probes_at_place(settings, TerraformAdapter(settings), workspaces)

@@ -1,7 +1,8 @@
-"""The probe stacks: the probe function wired to one trigger type, in its own workspace (probe-api, ...).
+"""The probe stacks: the probe function wired to one trigger type (probe-api, ...).
 
-They are applied from the same Terraform root as the seed triggers, with their own
-templates, and destroyed when the experiments end.
+They are instances of the same trigger stack as the seed triggers, in the workspace of the same
+place, with their own templates: all selected ones applied in one Terraform run, and destroyed
+in one when the experiments end.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from orchestrator.deploy import place_tfvars
 from orchestrator.errors import UsageError
+from orchestrator.location import Location, forget_location, record_location, resources_of, workspace_of
+from orchestrator.locks import workspace_lock
 from orchestrator.set_values import values_for
 from orchestrator.settings import Settings
 from orchestrator.terraform.adapter import TerraformAdapter
@@ -35,22 +39,39 @@ def probe_values(spec: ProbeSpec, sets: Mapping[str, str]) -> dict[str, object]:
 
 
 def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str, object]) -> Path:
-    """Build the probe zip and render the probe stack's tfvars under .trig/; returns the tfvars path."""
+    """Build the probe zip and render the probe stack's part of the tfvars under .trig/; returns its path."""
     return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values)
 
 
-def apply_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> Outputs:
-    """Apply a fresh probe stack and return its outputs; a stack left by an earlier run is destroyed first,
-    since its stream may still hold a batch that fails forever."""
-    if terraform.state_resources(spec.workspace):
-        terraform.destroy(spec.workspace, var_file)
-    terraform.apply(spec.workspace, var_file)
-    return terraform.outputs(spec.workspace)
+def _run_at_place(settings: Settings, terraform: TerraformAdapter, fragments: Mapping[str, Path],
+                  leaving: list[str], applying: list[str]) -> None:
+    """One apply in the settings' place: the probe stacks in applying made, those in leaving destroyed."""
+    workspace = workspace_of(Location.of(settings))
+    with workspace_lock(settings, workspace):
+        for name in applying:
+            record_location(settings, name)  # before Terraform makes anything
+        var_file = place_tfvars(settings, {name: fragments[name] for name in applying}, leaving=frozenset(leaving))
+        terraform.apply(workspace, var_file, applying + leaving)
+        for name in leaving:
+            if not resources_of(settings, name):
+                forget_location(settings, name)
 
 
-def destroy_probe(terraform: TerraformAdapter, spec: ProbeSpec, var_file: Path) -> bool:
-    """Destroy a probe stack if anything of it is applied; True if it was."""
-    if not terraform.state_resources(spec.workspace):
-        return False
-    terraform.destroy(spec.workspace, var_file)
-    return True
+def apply_probes(settings: Settings, terraform: TerraformAdapter, fragments: Mapping[str, Path]) -> dict[str, Outputs]:
+    """Apply fresh probe stacks in one Terraform run and return each one's outputs; stacks left by an earlier
+    run are destroyed first, since a stream may still hold a batch that fails forever."""
+    names = list(fragments)
+    left = [name for name in names if resources_of(settings, name)]
+    if left:
+        _run_at_place(settings, terraform, fragments, leaving=left, applying=[])
+    _run_at_place(settings, terraform, fragments, leaving=[], applying=names)
+    workspace = workspace_of(Location.of(settings))
+    return {name: terraform.trigger_outputs(workspace, name) for name in names}
+
+
+def destroy_probes_at_place(settings: Settings, terraform: TerraformAdapter, names: list[str]) -> list[str]:
+    """Destroy the named probe stacks that have anything applied, in one Terraform run; returns those destroyed."""
+    applied = [name for name in names if resources_of(settings, name)]
+    if applied:
+        _run_at_place(settings, terraform, {}, leaving=applied, applying=[])
+    return applied

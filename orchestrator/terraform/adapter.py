@@ -21,15 +21,21 @@ from orchestrator.terraform.command import IsFlagged, TerraformCommand
 from orchestrator.terraform.diagnostics import summarize_error
 from orchestrator.terraform.environment import terraform_environment
 from orchestrator.terraform.failures import failed_error, stopped_error
-from orchestrator.terraform.state import Outputs, State, state_path
+from orchestrator.terraform.state import Outputs, State, instance_prefix, state_path, trigger_view
 from orchestrator.watchdog import EmulatorWatch, EndpointGone
 
 # The methods whose runs let the provider talk to AWS (besides `import`): refused unless every service is overridden.
 _TALKS_TO_AWS = ("apply", "destroy", "plan")
 
 
+def targets(names: list[str]) -> list[str]:
+    """The -target addresses of the named triggers' instances of the trigger stack."""
+    return [instance_prefix(name) for name in names]
+
+
 class TerraformAdapter:
-    """Init, apply, destroy and read outputs of the localstack root, one workspace (state) per trigger."""
+    """Init, apply, destroy and read outputs of the localstack root: one workspace (state) per place, holding
+    every trigger applied there as one instance of the trigger stack; runs target the named triggers only."""
 
     def __init__(self, settings: Settings, base_env: Mapping[str, str] | None = None):
         self.settings = settings
@@ -96,16 +102,13 @@ class TerraformAdapter:
         return EmulatorWatch(self.settings.endpoint, probe=emulator_probe,
                              stall_seconds=self.settings.stall_seconds)
 
-    def apply(self, workspace: str, var_file: Path, yield_cpu: bool = False) -> str:
-        """Apply the root in a workspace with the given tfvars; returns Terraform's output.
-
-        yield_cpu runs Terraform (and so its provider) at a lower priority, for an apply that
-        runs beside a slower one whose wall time it should not add to.
-        """
+    def apply(self, workspace: str, var_file: Path, names: list[str]) -> str:
+        """Apply the named triggers in a place's workspace with its tfvars (the others there are left alone);
+        returns Terraform's output."""
         self.ensure_init()
         self.ensure_workspace(workspace)
         _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None,
-                              yield_cpu=yield_cpu)
+                              target=targets(names))
         return out
 
     def import_resource(self, workspace: str, var_file: Path, address: str, import_id: str) -> None:
@@ -113,19 +116,21 @@ class TerraformAdapter:
         self._run(workspace, "cmd", "import", address, import_id, var_file=str(var_file), var=None,
                   input=False, no_color=IsFlagged)
 
-    def destroy(self, workspace: str, var_file: Path) -> str:
-        """Destroy everything in a workspace's state."""
+    def destroy(self, workspace: str, var_file: Path, names: list[str]) -> str:
+        """Destroy the named triggers' resources in a place's workspace."""
         self.ensure_init()
         self.ensure_workspace(workspace)
         # python-terraform's default `-force` was removed in Terraform 0.15.
-        _, out, _ = self._run(workspace, "destroy", force=None, auto_approve=IsFlagged, var_file=str(var_file), var=None)
+        _, out, _ = self._run(workspace, "destroy", force=None, auto_approve=IsFlagged, var_file=str(var_file), var=None,
+                              target=targets(names))
         return out
 
-    def has_changes(self, workspace: str, var_file: Path) -> bool:
-        """True when `terraform plan` finds anything to change (python-terraform's -detailed-exitcode: 2)."""
+    def has_changes(self, workspace: str, var_file: Path, names: list[str]) -> bool:
+        """True when `terraform plan` of the named triggers finds anything to change (-detailed-exitcode: 2)."""
         self.ensure_init()
         self.ensure_workspace(workspace)
-        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False)
+        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False,
+                               target=targets(names))
         return code == 2
 
     # -- state ----------------------------------------------------------------------------
@@ -144,6 +149,16 @@ class TerraformAdapter:
         _, out, _ = self._run(workspace, "cmd", "output", json=IsFlagged, no_color=IsFlagged)
         return Outputs.from_output_json(out)
 
+    def trigger_outputs(self, workspace: str, name: str) -> Outputs:
+        """One trigger's outputs in its place's state; empty when it has none."""
+        state = State.read(self.state_file(workspace))
+        return Outputs() if state is None else trigger_view(state, name).outputs
+
+    def trigger_addresses(self, workspace: str, name: str) -> list[str]:
+        """Addresses of one trigger's managed resources in its place's state, relative to its instance."""
+        state = State.read(self.state_file(workspace))
+        return [] if state is None else [resource.address for resource in trigger_view(state, name).resources]
+
     def state_resources(self, workspace: str) -> list[str]:
         """Addresses of the managed resources in a workspace's state."""
         if not self.state_file(workspace).exists():
@@ -157,13 +172,13 @@ class TerraformAdapter:
 
     # -- plan review ----------------------------------------------------------------------
 
-    def plan_to_file(self, workspace: str, var_file: Path, plan_file: Path) -> bool:
-        """Save a plan of the workspace to plan_file; True when it holds changes (-detailed-exitcode 2)."""
+    def plan_to_file(self, workspace: str, var_file: Path, names: list[str], plan_file: Path) -> bool:
+        """Save a plan of the named triggers to plan_file; True when it holds changes (-detailed-exitcode 2)."""
         self.ensure_init()
         self.ensure_workspace(workspace)
         plan_file.parent.mkdir(parents=True, exist_ok=True)
         code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None,
-                               out=str(plan_file), lock_timeout="60s")
+                               out=str(plan_file), lock_timeout="60s", target=targets(names))
         return code == 2
 
     def show_plan(self, workspace: str, plan_file: Path) -> dict:

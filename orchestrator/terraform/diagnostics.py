@@ -21,6 +21,21 @@ def change_counts(apply_output: str) -> dict[str, int]:
     return {"added": 0, "changed": 0, "destroyed": 0}
 
 
+_COMPLETE = re.compile(r'^module\.trigger\["(?P<name>[^"]+)"\]\S*: (?P<what>Creation|Modifications|Destruction) complete after',
+                       re.MULTILINE)
+_COUNTED_AS = {"Creation": "added", "Modifications": "changed", "Destruction": "destroyed"}
+
+
+def counts_by_trigger(output: str, names: list[str]) -> dict[str, dict[str, int]]:
+    """Added, changed and destroyed per trigger, from the lines `terraform apply` or `destroy` prints as each
+    resource of a trigger's instance (`module.trigger["api"]...`) is done (a replacement counts once each way)."""
+    counts = {name: {"added": 0, "changed": 0, "destroyed": 0} for name in names}
+    for match in _COMPLETE.finditer(output):
+        if match.group("name") in counts:
+            counts[match.group("name")][_COUNTED_AS[match.group("what")]] += 1
+    return counts
+
+
 def diagnostic_lines(stderr: str) -> list[str]:
     """Terraform's diagnostics as plain lines: the box drawn around each one on a terminal taken off."""
     return [line[2:] if line.startswith(("│ ", "╷", "╵")) else line for line in stderr.splitlines()]

@@ -165,6 +165,42 @@ def workspace_resources(home: Path, workspace: str) -> list[StateResource] | Non
     return None if state is None else list(state.resources)
 
 
+def instance_prefix(name: str) -> str:
+    """The address of a trigger's instance of the trigger stack in its place's state: `module.trigger["api"]`."""
+    return f"module.trigger[{json.dumps(name)}]"
+
+
+def strip_instance(address: str, name: str) -> str | None:
+    """address relative to the trigger's instance (`module.function.aws_iam_role.this`); None when it is another's."""
+    prefix = instance_prefix(name) + "."
+    return address[len(prefix):] if address.startswith(prefix) else None
+
+
+def trigger_view(state: State, name: str) -> State:
+    """One trigger's part of its place's state: its resources, addressed as if its stack were the root, and its outputs."""
+    resources = tuple(StateResource(relative, r.type, r.attributes) for r in state.resources
+                      if (relative := strip_instance(r.address, name)) is not None)
+    outputs = state.outputs.of("triggers", default={})
+    mine = outputs.get(name) if isinstance(outputs, Mapping) else None
+    return State(resources, Outputs(mine if isinstance(mine, Mapping) else {}))
+
+
+def trigger_resources(home: Path, workspace: str, name: str) -> list[StateResource] | None:
+    """A trigger's resources in its place's state: [] when there is none, None when the state cannot be read here."""
+    path = state_path(home, workspace)
+    if not path.exists():
+        return []
+    state = State.read(path)
+    return None if state is None else list(trigger_view(state, name).resources)
+
+
+def triggers_in(home: Path, workspace: str) -> list[str]:
+    """The names of the triggers that hold resources in a place's state, in the state's order."""
+    state = State.read(state_path(home, workspace))
+    names = [] if state is None else [re.match(r'module\.trigger\["([^"]+)"\]', r.address) for r in state.resources]
+    return list(dict.fromkeys(match.group(1) for match in names if match))
+
+
 def resource_type(address: str) -> str:
     """The resource type in an address: `module.s3[0].aws_s3_bucket.this` gives `aws_s3_bucket`."""
     parts = [part for part in re.sub(r"\[[^\]]*\]", "", address).split(".") if part]

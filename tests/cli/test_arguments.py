@@ -161,10 +161,10 @@ def test_an_apply_in_another_region_is_refused_before_anything_is_written(tmp_pa
     from orchestrator.terraform.state import state_path
     from tests.conftest import tree_snapshot
 
-    state = state_path(tmp_path, "api")
+    state = state_path(tmp_path, "000000000000-us-east-1")
     state.parent.mkdir(parents=True)
     state.write_text(json.dumps({"version": 4, "resources": [
-        {"mode": "managed", "type": "aws_lambda_function", "name": "this", "module": "module.function",
+        {"mode": "managed", "type": "aws_lambda_function", "name": "this", "module": 'module.trigger["api"].module.function',
          "instances": [{"attributes": {"function_name": "api-gateway-test",
                                        "arn": "arn:aws:lambda:us-east-1:000000000000:function:api-gateway-test"}}]}]}))
     before = tree_snapshot(tmp_path)

@@ -23,9 +23,11 @@ def write_state(home, workspace, resources):
 
 def test_without_an_answering_emulator_the_states_are_listed_and_presence_is_unknown(tmp_path):
     here = settings(tmp_path)
-    write_state(here.home, "api", [{"mode": "managed", "type": "aws_iam_role", "name": "this",
-                                    "instances": [{"attributes": {"name": "r"}}]}])
-    write_state(here.home, "s3", [])  # an interrupted apply that made nothing
+    # One state for the place; s3's apply was interrupted before it made anything, so it holds only api.
+    write_state(here.home, "000000000000-us-east-1", [{"mode": "managed", "type": "aws_iam_role", "name": "this",
+                                                       "module": 'module.trigger["api"].module.function',
+                                                       "instances": [{"attributes": {"name": "r"}}]}])
+    record_location(here, "s3")
     record_location(here, "api")
     statuses = {s.trigger: s for s in inventory.survey_triggers(here, answers=lambda endpoint: False)}
     assert list(statuses) == list(REGISTRY)

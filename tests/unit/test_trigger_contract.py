@@ -33,10 +33,13 @@ def test_the_module_has_the_standard_files(trigger):
 
 
 @pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
-def test_the_emulator_root_composes_the_module_in_its_own_file(trigger):
-    text = (ENV / f"{trigger.name}.tf").read_text(encoding="utf-8")
-    assert f'source = "../../modules/{trigger.module}"' in text
+def test_the_trigger_stack_composes_the_module_in_its_own_file_and_the_root_passes_it_on(trigger):
+    text = (ENV.parent.parent / "modules" / "trigger_stack" / f"{trigger.name}.tf").read_text(encoding="utf-8")
+    assert f'source = "../{trigger.module}"' in text
     assert f'variable "{trigger.name}"' in text and f'output "{trigger.name}"' in text
+    root = (ENV / "main.tf").read_text(encoding="utf-8")
+    assert re.search(rf"^\s*{trigger.name}\s*=\s*try\(each\.value\.{trigger.name}, null\)$", root, re.MULTILINE), (
+        f"terraform/envs/localstack/main.tf does not pass {trigger.name} to the trigger stack")
 
 
 @pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)

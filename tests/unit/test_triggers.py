@@ -50,14 +50,6 @@ def test_unknown_set_name_is_refused_with_the_known_names():
     check_sets(select_triggers(["all"]), {"greeting": "hi", "kinesis.batch_size": "10"}, REGISTRY.values())
 
 
-def test_the_slowest_apply_keeps_the_cpu_and_a_single_one_yields_nothing():
-    from orchestrator.deploy import slowest_to_apply
-
-    assert slowest_to_apply([REGISTRY["api"], REGISTRY["kinesis"], REGISTRY["s3"]]) is REGISTRY["kinesis"]
-    assert slowest_to_apply([REGISTRY["kinesis"], REGISTRY["sqs"]]) is REGISTRY["sqs"]
-    assert slowest_to_apply([REGISTRY["api"]]) is None
-
-
 def test_the_default_send_event_sends_the_check_event_through_the_one_verb():
     from orchestrator.triggers.base import AppliedTrigger, UserEvent
     from orchestrator.triggers.sqs import SqsTrigger

@@ -1,5 +1,5 @@
 variable "api" {
-  description = "Synchronous trigger: a REST API whose GET method proxies to the function (null when this workspace holds another trigger)."
+  description = "Synchronous trigger: a REST API whose GET method proxies to the function (null when this instance holds another trigger)."
   type = object({
     name       = optional(string, "API Gateway Test")
     path_part  = optional(string, "hello")

@@ -1,5 +1,5 @@
 variable "dynamodb" {
-  description = "Stream trigger: a DynamoDB table whose stream is read by an event source mapping (null when this workspace holds another trigger)."
+  description = "Stream trigger: a DynamoDB table whose stream is read by an event source mapping (null when this instance holds another trigger)."
   type = object({
     table_name        = optional(string, "lambda-test-table")
     batch_size        = optional(number, 100)

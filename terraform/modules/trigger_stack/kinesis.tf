@@ -1,5 +1,5 @@
 variable "kinesis" {
-  description = "Stream trigger: a Kinesis stream read by an event source mapping (null when this workspace holds another trigger)."
+  description = "Stream trigger: a Kinesis stream read by an event source mapping (null when this instance holds another trigger)."
   type = object({
     stream_name       = optional(string, "lambda-test")
     shard_count       = optional(number, 1)

@@ -1,5 +1,5 @@
 variable "s3" {
-  description = "Asynchronous trigger: a bucket whose new objects invoke the function (null when this workspace holds another trigger)."
+  description = "Asynchronous trigger: a bucket whose new objects invoke the function (null when this instance holds another trigger)."
   type = object({
     bucket_name   = optional(string, "test-bucket")
     filter_prefix = optional(string, "")

@@ -1,5 +1,5 @@
 variable "schedule" {
-  description = "Asynchronous trigger: an EventBridge rule firing on a schedule and on matching custom events (null when this workspace holds another trigger)."
+  description = "Asynchronous trigger: an EventBridge rule firing on a schedule and on matching custom events (null when this instance holds another trigger)."
   type = object({
     rule_name           = optional(string, "lambda-test-schedule")
     schedule_expression = optional(string, "rate(1 minute)")

@@ -1,5 +1,5 @@
 variable "sns" {
-  description = "Asynchronous trigger: an SNS topic the function subscribes to (null when this workspace holds another trigger)."
+  description = "Asynchronous trigger: an SNS topic the function subscribes to (null when this instance holds another trigger)."
   type = object({
     topic_name = optional(string, "lambda-test-topic")
     # Asynchronous invocation settings; the defaults leave Lambda's own (2 retries, no destination).

@@ -1,5 +1,5 @@
 variable "sqs" {
-  description = "Poll-based trigger: an SQS queue with a dead-letter queue, read by an event source mapping (null when this workspace holds another trigger)."
+  description = "Poll-based trigger: an SQS queue with a dead-letter queue, read by an event source mapping (null when this instance holds another trigger)."
   type = object({
     queue_name                         = optional(string, "lambda-test-queue")
     batch_size                         = optional(number, 10)
