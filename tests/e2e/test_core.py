@@ -75,9 +75,11 @@ FUNCTIONS = {"api": "api-gateway-test", "s3": "s3-trigger-test", "kinesis": "kin
              "sqs": "sqs-trigger-test"}
 
 
-def workspace_resources(trig: Trig, workspace: str) -> list[dict]:
-    state = json.loads((trig.home / "terraform" / "state" / workspace / "terraform.tfstate").read_text())
-    return state["resources"]
+def trigger_resources(trig: Trig, name: str) -> list[dict]:
+    """The trigger's resources in the state of its place (one state for every trigger in the region and account)."""
+    place = f"{trig.account}-us-east-1"
+    state = json.loads((trig.home / "terraform" / "state" / place / "terraform.tfstate").read_text())
+    return [r for r in state["resources"] if r.get("module", "").startswith(f'module.trigger["{name}"]')]
 
 
 def test_resources_exist_as_the_walkthrough_names_them(shared_stack):
@@ -134,9 +136,9 @@ def test_status_lists_the_applied_triggers(shared_stack):
     assert f"applied:  {', '.join(ALL_TRIGGERS)}" in out
 
 
-def resource_ids(trig: Trig, workspace: str) -> dict[str, str]:
+def resource_ids(trig: Trig, name: str) -> dict[str, str]:
     return {f"{r.get('module', '')}.{r['type']}.{r['name']}": i["attributes"].get("id")
-            for r in workspace_resources(trig, workspace) if r["mode"] == "managed" for i in r["instances"]}
+            for r in trigger_resources(trig, name) if r["mode"] == "managed" for i in r["instances"]}
 
 
 def test_second_apply_changes_nothing(shared_stack):

@@ -45,8 +45,9 @@ def wait_for_terraform_child(process: subprocess.Popen, timeout: float = 60) -> 
     raise AssertionError("terraform apply never started")
 
 
-def state_of(trig: Trig, workspace: str) -> dict:
-    return json.loads((trig.home / "terraform" / "state" / workspace / "terraform.tfstate").read_text())
+def state_of(trig: Trig) -> dict:
+    """The state of the place the tests apply in (us-east-1 for the test's account): every trigger's resources."""
+    return json.loads((trig.home / "terraform" / "state" / f"{trig.account}-us-east-1" / "terraform.tfstate").read_text())
 
 
 def lock_files(trig: Trig) -> list[str]:
@@ -134,7 +135,7 @@ def test_sigint_during_apply_lets_terraform_finish_and_keeps_state_consistent(ma
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("trig: interrupted"), err
     assert "letting Terraform finish" in err
-    state = state_of(trig, "kinesis")  # parses: the state file is intact
+    state = state_of(trig)  # parses: the state file is intact
     assert "aws_kinesis_stream" in {r["type"] for r in state["resources"]}
     assert lock_files(trig) == []
 
@@ -151,10 +152,11 @@ def test_second_apply_on_the_same_trigger_is_refused_while_the_first_runs(make_t
     wait_for_terraform_child(first)
     second = trig.run("apply", "api", expect=1)
     assert second.stderr.strip().splitlines()[-1] == (
-        f"trig: error: another trig run is applying or destroying api (lock {trig.home / 'locks' / 'api.lock'}): "
+        f"trig: error: another trig run is applying or destroying {trig.account}-us-east-1 "
+        f"(lock {trig.home / 'locks' / f'{trig.account}-us-east-1.lock'}): "
         "wait for it to finish, then run this again.")
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, out + err
     assert "api: 11 added, 0 changed, 0 destroyed" in out
     assert len(only_resources(trig)["rest_apis"]) == 1
-    assert state_of(trig, "api")["version"] == 4
+    assert state_of(trig)["version"] == 4

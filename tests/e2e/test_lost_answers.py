@@ -22,7 +22,7 @@ def test_a_lost_create_function_answer_is_imported_not_failed(make_trig):
         applied = trig.run("apply", "api", **STALL)
         assert proxy.dropped == ["POST /2015-03-31/functions"], proxy.dropped
         assert "api: 11 added" in applied.stdout, applied.stdout + applied.stderr
-        assert ("the emulator created module.function.aws_lambda_function.this (api-gateway-test) "
+        assert ('the emulator created module.trigger["api"].module.function.aws_lambda_function.this (api-gateway-test) '
                 "but its answer was lost; imported into the state, applying again") in applied.stderr, applied.stderr
 
         functions = [f["FunctionName"] for f in base.client("lambda").list_functions()["Functions"]]
@@ -65,7 +65,8 @@ def test_a_same_named_function_made_before_the_apply_is_not_adopted(make_trig, t
 
     refused = trig.run("apply", "api", expect=1, **STALL)
     lines = refused.stderr.strip().splitlines()
-    assert lines[-1].startswith("trig: error: module.function.aws_lambda_function.this (api-gateway-test) already exists"), refused.stderr
+    assert lines[-1].startswith('trig: error: module.trigger["api"].module.function.aws_lambda_function.this '
+                                '(api-gateway-test) already exists'), refused.stderr
     assert "made before this apply, so trig does not adopt it" in lines[-1]
     config = trig.client("lambda").get_function(FunctionName="api-gateway-test")["Configuration"]
     assert config["Role"].endswith("role/someone-elses")
