@@ -19,7 +19,7 @@ from orchestrator.location import (
 )
 from orchestrator.locks import workspace_lock
 from orchestrator.lost_answers import LostCreate, created_since, lost_creates
-from orchestrator.parallel import in_parallel
+from orchestrator.parallel import in_parallel, one_error
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
 from orchestrator.set_values import check_sets, merge_config_sets, values_for
@@ -160,7 +160,10 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
             applying = ", ".join(t.name for t in to_apply)
             with step(progress, f"applying {applying}", done=f"applied {applying}") as current:
                 var_file = place_tfvars(settings, fragments)
-                results.update(apply_recovering(settings, terraform, workspace, var_file, [t.name for t in to_apply]))
+                try:
+                    results.update(apply_recovering(settings, terraform, workspace, var_file, [t.name for t in to_apply]))
+                except TrigError as failed:
+                    raise one_error([failed]) from None  # a dead emulator: one line, with the way out
                 for trigger in to_apply:
                     record_fingerprint(settings, trigger.name, input_fingerprint(settings, fragments[trigger.name]))
                 current.outcome = "; ".join(f"{t.name}: {counts_text(results[t.name])}" for t in to_apply)

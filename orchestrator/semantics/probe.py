@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from orchestrator.deploy import place_tfvars
-from orchestrator.errors import UsageError
+from orchestrator.errors import TrigError, UsageError
+from orchestrator.parallel import one_error
 from orchestrator.location import Location, forget_location, record_location, resources_of, workspace_of
 from orchestrator.locks import workspace_lock
 from orchestrator.set_values import values_for
@@ -51,7 +52,10 @@ def _run_at_place(settings: Settings, terraform: TerraformAdapter, fragments: Ma
         for name in applying:
             record_location(settings, name)  # before Terraform makes anything
         var_file = place_tfvars(settings, {name: fragments[name] for name in applying}, leaving=frozenset(leaving))
-        terraform.apply(workspace, var_file, applying + leaving)
+        try:
+            terraform.apply(workspace, var_file, applying + leaving)
+        except TrigError as failed:
+            raise one_error([failed]) from None  # a dead emulator: one line, with the way out
         for name in leaving:
             if not resources_of(settings, name):
                 forget_location(settings, name)

@@ -33,6 +33,11 @@ def targets(names: list[str]) -> list[str]:
     return [instance_prefix(name) for name in names]
 
 
+def name_of(target: str) -> str:
+    """The trigger a -target address names: `module.trigger["api"]` gives `api`."""
+    return json.loads(target.removeprefix("module.trigger[").removesuffix("]"))
+
+
 class TerraformAdapter:
     """Init, apply, destroy and read outputs of the localstack root: one workspace (state) per place, holding
     every trigger applied there as one instance of the trigger stack; runs target the named triggers only."""
@@ -83,7 +88,9 @@ class TerraformAdapter:
     # -- commands -------------------------------------------------------------------------
 
     def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
-        """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code."""
+        """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code
+        (an error names the triggers targeted, when there are)."""
+        subject = ", ".join(name_of(address) for address in options.get("target") or [])
         command = args[0] if method == "cmd" else method
         if method in _TALKS_TO_AWS or (method == "cmd" and command == "import"):
             # Every path that lets the provider talk to AWS passes here: refuse one that could reach real AWS.
@@ -92,9 +99,9 @@ class TerraformAdapter:
         try:
             code, out, err = getattr(self._terraform(), method)(*args, env={"TF_WORKSPACE": workspace}, **options)
         except EndpointGone as gone:
-            raise stopped_error(self.work, workspace, command, gone) from None
+            raise stopped_error(self.work, workspace, command, gone, subject) from None
         if code not in ok_codes:
-            raise failed_error(self.work, workspace, method, command, code, out, err)
+            raise failed_error(self.work, workspace, method, command, code, out, err, subject)
         return code, out, err
 
     def watch(self) -> EmulatorWatch:

@@ -8,7 +8,6 @@ forward Ctrl-C gracefully, or read Terraform >= 0.15 exit conventions (it passes
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,27 +21,22 @@ IsFlagged = python_terraform.IsFlagged
 # Niceness of a Terraform run that must not slow the slowest one of a parallel apply down:
 # on a small machine the provider processes' start-up competes for the cores, and only
 # the run that finishes last sets the wall time.
-YIELDING_NICENESS = 10
 
 
 class TerraformCommand(python_terraform.Terraform):
     """One working folder's Terraform: python-terraform's methods (apply, init, plan, cmd, ...) run by trig.
 
     cmd takes trig's own run options by name, beside Terraform's flags in **options:
-    env (added to the environment), yield_cpu (run under `nice`) and watch (stops a run
-    whose emulator is gone).
+    env (added to the environment) and watch (stops a run whose emulator is gone).
     """
 
     def __init__(self, working_dir: Path, terraform_bin: str, env: Mapping[str, str]):
         super().__init__(working_dir=str(working_dir), terraform_bin_path=terraform_bin)
         self.env = dict(env)
 
-    def cmd(self, cmd, *args, env: Mapping[str, str] | None = None, yield_cpu: bool = False,
+    def cmd(self, cmd, *args, env: Mapping[str, str] | None = None,
             watch: EmulatorWatch | None = None, **options) -> tuple[int, str, str]:
         command = self.generate_cmd_string(cmd, *args, **options)
-        if yield_cpu and shutil.which("nice"):
-            # nice execs Terraform in its place: the pid, the signals and the exit code stay Terraform's.
-            command = ["nice", "-n", str(YIELDING_NICENESS), *command]
         try:
             return run_process(command, cwd=self.working_dir, env={**self.env, **(env or {})}, watch=watch)
         finally:

@@ -21,21 +21,24 @@ def keep_failed_output(work: Path, workspace: str, command: str, out: str, err: 
     return path
 
 
-def stopped_error(work: Path, workspace: str, command: str, gone: EndpointGone) -> TerraformStopped:
-    """The error for a run the watch stopped (the emulator is gone, or an answer was lost)."""
+def stopped_error(work: Path, workspace: str, command: str, gone: EndpointGone, subject: str = "") -> TerraformStopped:
+    """The error for a run the watch stopped (the emulator is gone, or an answer was lost); subject names what
+    the run was for (the triggers it targeted), the workspace when empty."""
     keep_failed_output(work, workspace, command, gone.stdout, gone.stderr)
-    return TerraformStopped(str(gone), workspace=workspace, command=command, stderr=gone.stderr,
+    return TerraformStopped(str(gone), workspace=subject or workspace, command=command, stderr=gone.stderr,
                             endpoint_died="stopped answering" in str(gone))
 
 
-def failed_error(work: Path, workspace: str, method: str, command: str, code: int, out: str, err: str) -> TerraformError:
-    """The error for a run that ended with an unexpected exit code: a held state lock, or Terraform's first error."""
+def failed_error(work: Path, workspace: str, method: str, command: str, code: int, out: str, err: str,
+                 subject: str = "") -> TerraformError:
+    """The error for a run that ended with an unexpected exit code: a held state lock, or Terraform's first error;
+    subject names what the run was for (the triggers it targeted), the workspace when empty."""
     if "Error acquiring the state lock" in err:
         return TerraformError(
             f"the {workspace} state is locked by another Terraform run: wait for it to finish; if none is running, "
             f"remove the stale lock with `terraform force-unlock`.", command=method, returncode=code, stderr=err)
     kept = keep_failed_output(work, workspace, command, out, err)
     return TerraformError(
-        f"terraform {command} of {workspace} failed: {summarize_error(err)} (Terraform's full output: {kept})",
+        f"terraform {command} of {subject or workspace} failed: {summarize_error(err)} (Terraform's full output: {kept})",
         command=command, returncode=code, stderr=err,
     )

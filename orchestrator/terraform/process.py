@@ -65,8 +65,7 @@ def run_process(command: list[str], cwd: str | None, env: Mapping[str, str],
     """Run a command to completion; Ctrl-C is handled by wait_through_interrupts.
 
     Terraform runs in its own process group, so a terminal's Ctrl-C reaches trig only and
-    trig decides what Terraform gets. It stays in trig's session: Linux schedules each session
-    as one group (autogroup), where a lower priority (YIELDING_NICENESS) would count for nothing.
+    trig decides what Terraform gets.
     With a watch, it is asked every few seconds; when it names a reason, Terraform is stopped
     (its graceful stop, then killed) and EndpointGone carries the reason.
     """

@@ -83,7 +83,7 @@ def test_trigs_run_options_never_become_terraform_flags(tmp_path, monkeypatch):
     ran = {}
     monkeypatch.setattr(command, "run_process", lambda cmd, cwd, env, watch: ran.update(cmd=cmd, env=env) or (0, "", ""))
     runner = command.TerraformCommand(tmp_path, "terraform", {"PATH": "/bin"})
-    runner.apply(skip_plan=True, var_file="api.tfvars", var=None, env={"TF_WORKSPACE": "api"}, yield_cpu=False, watch=None)
+    runner.apply(skip_plan=True, var_file="api.tfvars", var=None, env={"TF_WORKSPACE": "api"}, watch=None)
     assert ran["cmd"] == ["terraform", "apply", "-var-file=api.tfvars", "-no-color", "-input=false", "-auto-approve=true"]
     assert ran["env"] == {"PATH": "/bin", "TF_WORKSPACE": "api"}
 
