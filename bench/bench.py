@@ -88,19 +88,25 @@ class Bench:
             env["TF_CLI_CONFIG_FILE"] = str(rc)
         return env
 
-    def rendered_tfvars(self, account: str, triggers: tuple[str, ...] = TRIGGERS,
-                        bucket: str = "") -> tuple[Path, dict[str, Path]]:
-        """tfvars as a user would have written them by hand: rendered by trig, outside the timing."""
+    def rendered_tfvars(self, account: str, triggers: tuple[str, ...] = TRIGGERS, bucket: str = "",
+                        together: bool = False) -> tuple[Path, dict[str, Path]]:
+        """tfvars of terraform/envs/localstack as a user would have written them by hand, rendered by trig outside
+        the timing: per trigger one file holding that trigger alone, or (together) one file holding them all,
+        under the key "all"."""
         home, _ = self.fresh()
         from orchestrator.settings import resolve_settings
         from orchestrator.deploy import trigger_tfvars
+        from orchestrator.tfvars import write_place_tfvars
         from orchestrator.triggers import REGISTRY
 
         os.environ.update(TRIG_HOME=str(home), TRIG_ACCOUNT=account, TRIG_ENDPOINT=self.endpoint)
         settings = resolve_settings()
         sets = {"bucket": bucket or f"bench-base-{account}"}
-        files = {name: trigger_tfvars(settings, REGISTRY[name], sets) for name in triggers}
-        return home, files
+        parts = {name: trigger_tfvars(settings, REGISTRY[name], sets) for name in triggers}
+        if together:
+            return home, {"all": write_place_tfvars(settings, parts, home / "all.tfvars")}
+        return home, {name: write_place_tfvars(settings, {name: part}, home / f"{name}-alone.tfvars")
+                      for name, part in parts.items()}
 
     def aws_cli(self, account: str, *args: str) -> str:
         env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "test",
@@ -135,7 +141,7 @@ class Bench:
             outputs[name] = json.loads(subprocess.run(["terraform", "output", "-json"], cwd=ENV_DIR, env=env, check=True,
                                                       capture_output=True, text=True).stdout)
         nonce = f"{account}-{int(time.time())}"
-        api = outputs["api"]["api"]["value"]
+        api = outputs["api"]["triggers"]["value"]["api"]["api"]
         url = (f"{self.endpoint}/restapis/{api['rest_api_id']}/prod/_user_request_/hello?name={nonce}")
         curl = subprocess.run(["curl", "-s", "-H", f"Authorization: AWS4-HMAC-SHA256 Credential={account}/x/us-east-1/execute-api/aws4_request", url],
                               capture_output=True, text=True, check=True).stdout

@@ -9,9 +9,9 @@ What is compared, trig in one account and plain Terraform in others of the same 
   validate  `trig validate`                       vs  `terraform fmt -check -recursive terraform` + `terraform validate` of the root
   refresh   `trig apply api --refresh`, no change vs  `terraform apply` with nothing to do in the api trigger's own root
 
-The single root is generated into a temporary folder: one provider pointed at the emulator for every service
-terraform/envs/localstack uses (fake credentials, no real AWS), and per trigger the repository's modules called with
-the values trig's templates render. trig and the baseline alternate within each round, so load from other work on
+The single root is terraform/envs/localstack itself, run by hand with one tfvars file holding the seven triggers
+(rendered by trig outside the timing, as a user would write it): one provider on the emulator, one instance of the
+trigger stack per trigger, one state. trig and the baseline alternate within each round, so load from other work on
 the machine falls on both; read the ratios, not the seconds. Each step runs --repeat times; medians are reported.
 It prints every figure and ratio, with the issue's goal and a pass/miss mark, and writes them as JSON
 (bench/everyday.json by default).
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -42,149 +41,6 @@ GOALS = {  # issue 14: trig's time / plain Terraform's time
     "validate": 2.0,
     "apply_refresh": 1.2,
 }
-
-# Per trigger: the module it uses and its inputs, as terraform/envs/localstack/<trigger>.tf passes them;
-# `v` is the trigger's rendered tfvars read as one object, `f` the trigger's function module.
-TRIGGER_INPUTS = {
-    "api": ("api_trigger", """
-  api_name            = {v}.api.name
-  path_part           = {v}.api.path_part
-  stage_name          = {v}.api.stage_name
-  function_name       = {f}.function_name
-  function_invoke_arn = {f}.invoke_arn
-  tags                = local.tags"""),
-    "s3": ("s3_trigger", """
-  bucket_name        = {v}.s3.bucket_name
-  filter_prefix      = {v}.s3.filter_prefix
-  filter_suffix      = {v}.s3.filter_suffix
-  function_name      = {f}.function_name
-  function_arn       = {f}.function_arn
-  function_role_name = {f}.role_name
-  force_destroy      = true
-  tags               = local.tags"""),
-    "kinesis": ("kinesis_trigger", """
-  stream_name        = {v}.kinesis.stream_name
-  shard_count        = {v}.kinesis.shard_count
-  batch_size         = {v}.kinesis.batch_size
-  starting_position  = {v}.kinesis.starting_position
-  function_name      = {f}.function_name
-  function_role_name = {f}.role_name
-  tags               = {{}}"""),
-    "sns": ("sns_trigger", """
-  topic_name         = {v}.sns.topic_name
-  function_name      = {f}.function_name
-  function_arn       = {f}.function_arn
-  function_role_name = {f}.role_name
-  tags               = local.tags"""),
-    "schedule": ("schedule_trigger", """
-  rule_name           = {v}.schedule.rule_name
-  schedule_expression = {v}.schedule.schedule_expression
-  event_source        = {v}.schedule.event_source
-  function_name       = {f}.function_name
-  function_arn        = {f}.function_arn
-  function_role_name  = {f}.role_name
-  tags                = local.tags"""),
-    "dynamodb": ("dynamodb_trigger", """
-  table_name         = {v}.dynamodb.table_name
-  batch_size         = {v}.dynamodb.batch_size
-  starting_position  = {v}.dynamodb.starting_position
-  function_name      = {f}.function_name
-  function_role_name = {f}.role_name
-  tags               = local.tags"""),
-    "sqs": ("sqs_trigger", """
-  queue_name                         = {v}.sqs.queue_name
-  batch_size                         = {v}.sqs.batch_size
-  maximum_batching_window_in_seconds = {v}.sqs.maximum_batching_window_in_seconds
-  max_receive_count                  = {v}.sqs.max_receive_count
-  visibility_timeout_seconds         = {v}.sqs.visibility_timeout_seconds
-  function_name                      = {f}.function_name
-  function_role_name                 = {f}.role_name
-  tags                               = local.tags"""),
-}
-
-
-def emulated_services() -> list[str]:
-    """The services terraform/envs/localstack sends to the emulator (its `emulated_services` list)."""
-    text = (ENV_DIR / "providers.tf").read_text(encoding="utf-8")
-    found = re.search(r"emulated_services\s*=\s*\[([^\]]*)\]", text)
-    if not found:
-        raise SystemExit("no emulated_services list in terraform/envs/localstack/providers.tf")
-    return re.findall(r'"([a-z0-9]+)"', found.group(1))
-
-
-def single_root_text(root: Path, endpoint: str, account: str, tfvars: dict[str, Path]) -> str:
-    """One Terraform root holding every trigger: the provider on the emulator only, then per trigger its function
-    and its trigger module, fed with the trigger's rendered tfvars (which read as one HCL object each)."""
-    services = emulated_services()
-    for needed in ("sts", "iam", "lambda"):
-        if needed not in services:
-            raise SystemExit(f"{needed} is not in emulated_services: refusing a provider that could reach real AWS")
-    width = max(map(len, services))
-    endpoints = "\n".join(f"    {name:<{width}} = {json.dumps(endpoint)}" for name in services)
-    modules = REPO / "terraform" / "modules"
-    parts = [f"""terraform {{
-  required_version = ">= 1.5"
-  required_providers {{
-    aws = {{
-      source  = "hashicorp/aws"
-      version = "~> 5.100"
-    }}
-  }}
-}}
-
-# Emulator only: fake credentials, the single allowed account, an endpoint for every service.
-provider "aws" {{
-  region              = "us-east-1"
-  access_key          = "{account}"
-  secret_key          = "fake-secret-for-emulator"
-  allowed_account_ids = ["{account}"]
-
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  s3_use_path_style           = true
-
-  endpoints {{
-{endpoints}
-  }}
-}}
-
-locals {{
-  tags = {{ managed-by = "trig" }}
-}}
-"""]
-    for name, path in tfvars.items():
-        module, inputs = TRIGGER_INPUTS[name]
-        rendered = "\n".join("    " + line if line.strip() else "" for line in path.read_text(encoding="utf-8").splitlines())
-        source = os.path.relpath(modules / module, root)
-        function_source = os.path.relpath(modules / "lambda_function", root)
-        v, f = f"local.{name}", f"module.{name}_function"
-        parts.append(f"""
-locals {{
-  {name} = {{
-{rendered}
-  }}
-}}
-
-module "{name}_function" {{
-  source        = "{function_source}"
-  function_name = {v}.function.name
-  zip_path      = {v}.function.zip_path
-  zip_hash      = {v}.function.zip_hash
-  timeout       = {v}.function.timeout
-  memory_size   = {v}.function.memory_size
-  environment   = try({v}.function.environment, {{}})
-  tags          = local.tags
-}}
-
-module "{name}" {{
-  source = "{source}"
-
-{inputs.format(v=v, f=f).strip(chr(10))}
-}}
-""")
-    return "".join(parts)
-
 
 class Everyday:
     def __init__(self, bench: Bench):
@@ -222,35 +78,38 @@ class Everyday:
 
     def setup_baseline(self) -> None:
         account = str(next(self.bench.accounts))
-        home, tfvars = self.bench.rendered_tfvars(account, ALL, bucket=f"everyday-base-{account}")
-        self.root = home / "single-root"
-        self.root.mkdir()
-        (self.root / "main.tf").write_text(single_root_text(self.root, self.bench.endpoint, account, tfvars),
-                                           encoding="utf-8")
-        data_dir = self.root / ".terraform"
-        self.root_env = self.bench.plain_terraform_env(data_dir, "default")
-        self.terraform(self.root, self.root_env, "init", "-input=false")
+        home, tfvars = self.bench.rendered_tfvars(account, ALL, bucket=f"everyday-base-{account}", together=True)
+        self.root_tfvars = tfvars["all"]
+        self.root = ENV_DIR
+        self.root_env, self.root_init = self.plain_root(home / "all")
+        self.terraform(self.root, self.root_env, *self.root_init)
         self.apply_root()
 
-        # The refreshed trigger alone, in its own root: terraform/envs/localstack with its tfvars, another account.
+        # The refreshed trigger alone, in a root of its own: the same root with a tfvars holding it alone, another account.
         account = str(next(self.bench.accounts))
         home, tfvars = self.bench.rendered_tfvars(account, (REFRESHED,), bucket=f"everyday-one-{account}")
         self.one_tfvars = tfvars[REFRESHED]
-        data_dir = home / "plain" / ".terraform"
-        data_dir.parent.mkdir(parents=True)
-        self.one_env = self.bench.plain_terraform_env(data_dir, "default")
-        state = data_dir.parent / "terraform.tfstate"
-        self.terraform(ENV_DIR, self.one_env, "init", "-input=false", f"-backend-config=path={state}")
+        self.one_env, init = self.plain_root(home / "one")
+        self.terraform(ENV_DIR, self.one_env, *init)
         self.record(f"setup terraform apply {REFRESHED}",
                     self.terraform(ENV_DIR, self.one_env, "apply", "-auto-approve", "-input=false",
                                    f"-var-file={self.one_tfvars}")[0])
 
+    def plain_root(self, folder: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The environment and init arguments of a plain run of terraform/envs/localstack with its state in folder."""
+        data_dir = folder / ".terraform"
+        data_dir.mkdir(parents=True)
+        return (self.bench.plain_terraform_env(data_dir, "default"),
+                ("init", "-input=false", f"-backend-config=path={folder / 'terraform.tfstate'}"))
+
     def apply_root(self) -> None:
         self.record("setup terraform apply root",
-                    self.terraform(self.root, self.root_env, "apply", "-auto-approve", "-input=false")[0])
+                    self.terraform(self.root, self.root_env, "apply", "-auto-approve", "-input=false",
+                                   f"-var-file={self.root_tfvars}")[0])
 
     def baseline_plan(self) -> None:
-        seconds, result = self.terraform(self.root, self.root_env, "plan", "-input=false", "-detailed-exitcode")
+        seconds, result = self.terraform(self.root, self.root_env, "plan", "-input=false", "-detailed-exitcode",
+                                         f"-var-file={self.root_tfvars}")
         if "No changes" not in result.stdout:
             raise SystemExit(f"terraform plan of the single root found changes:\n{result.stdout}")
         self.record("plan terraform", seconds)
@@ -269,7 +128,8 @@ class Everyday:
 
     def baseline_destroy(self) -> None:
         self.record("destroy terraform",
-                    self.terraform(self.root, self.root_env, "destroy", "-auto-approve", "-input=false")[0])
+                    self.terraform(self.root, self.root_env, "destroy", "-auto-approve", "-input=false",
+                                   f"-var-file={self.root_tfvars}")[0])
 
     # -- one round: trig and plain Terraform alternate, who goes first swaps each round --------
 

@@ -44,12 +44,13 @@ def write_tfvars(settings: Settings, name: str, function_dir: str, handler: str,
     return _replace(fragment_path(settings, name), f"# from templates/{template}\n{text.strip()}\n")
 
 
-def write_place_tfvars(settings: Settings, fragments: Mapping[str, Path]) -> Path:
-    """The tfvars of the settings' place: its endpoint, region and account, and each named trigger's part."""
+def write_place_tfvars(settings: Settings, fragments: Mapping[str, Path], path: Path | None = None) -> Path:
+    """The tfvars of the settings' place: its endpoint, region and account, and each named trigger's part
+    (written to path when given, else beside the parts as `<account>-<region>.tfvars`)."""
     text = render_tfvars(settings.env_dir / "templates", COMMON_TEMPLATE, {
         "endpoint": settings.endpoint,
         "region": settings.region,
         "account_id": settings.account_id,
         "triggers": {name: path.read_text(encoding="utf-8").strip() for name, path in sorted(fragments.items())},
     })
-    return _replace(settings.home / "tfvars" / f"{workspace_of(Location.of(settings))}.tfvars", text)
+    return _replace(path or settings.home / "tfvars" / f"{workspace_of(Location.of(settings))}.tfvars", text)
