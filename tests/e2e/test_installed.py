@@ -45,7 +45,8 @@ def installed_trig(tmp_path_factory) -> Path:
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base / "dist", source], timeout=600)
     wheel, = (base / "dist").glob("trig-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for carried in ("orchestrator/bundled/terraform/envs/localstack/api.tf",
+    for carried in ("orchestrator/bundled/terraform/envs/localstack/main.tf",
+                    "orchestrator/bundled/terraform/modules/trigger_stack/api.tf",
                     "orchestrator/bundled/terraform/envs/localstack/templates/api.tfvars.j2",
                     "orchestrator/bundled/terraform/envs/aws/main.tf",
                     "orchestrator/bundled/terraform/modules/api_trigger/main.tf",
