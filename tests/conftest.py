@@ -13,6 +13,7 @@ import fcntl
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -42,6 +43,12 @@ _ACCOUNTS = itertools.count(int(f"2{_worker_index():02d}000000001"))
 def new_account() -> str:
     """A 12-digit account no other test of this run uses."""
     return str(next(_ACCOUNTS))
+
+
+def as_at_a_terminal() -> None:
+    """preexec_fn of a trig started to be sent Ctrl-C: SIGINT at its default, as in a terminal. A suite started in
+    the background of a non-interactive shell inherits SIGINT ignored, and Python then keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def shared_dir() -> Path:

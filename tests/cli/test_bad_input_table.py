@@ -108,11 +108,12 @@ CASES = [
 ]
 
 
-def applied_state(outputs: dict) -> str:
-    """A Terraform state (format 4) as trig reads it: outputs and one managed resource."""
-    return json.dumps({"version": 4, "outputs": {k: {"value": v} for k, v in outputs.items()},
-                       "resources": [{"mode": "managed", "module": "module.function", "type": "aws_lambda_function",
-                                      "name": "this", "instances": [{"attributes": {"function_name": "f"}}]}]})
+def applied_state(triggers: dict[str, dict]) -> str:
+    """The state of a place (format 4) as trig reads it: each trigger's outputs and one managed resource of it."""
+    return json.dumps({"version": 4, "outputs": {"triggers": {"value": triggers}},
+                       "resources": [{"mode": "managed", "module": f'module.trigger["{name}"].module.function',
+                                      "type": "aws_lambda_function", "name": "this",
+                                      "instances": [{"attributes": {"function_name": "f"}}]} for name in triggers]})
 
 
 @pytest.fixture(scope="module")
@@ -121,15 +122,14 @@ def sandbox(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("bad-input-table")
     assert find_config_file(root) is None, "a config file above the sandbox would change what trig reads"
     function = {"function_name": "f", "log_group_name": "/aws/lambda/f"}
-    states = {
+    triggers = {
         "api": {**function, "api": {"rest_api_id": "a1", "stage_name": "prod", "path": "/hello"}},
         "sqs": {**function, "sqs": {"queue_url": f"{DEAD}/000000000000/q", "event_source_mapping_uuid": "u"}},
         "probe-s3": function,
     }
-    for workspace, outputs in states.items():
-        state = root / "home" / "terraform" / "state" / workspace / "terraform.tfstate"
-        state.parent.mkdir(parents=True)
-        state.write_text(applied_state(outputs))
+    state = root / "home" / "terraform" / "state" / "000000000000-us-east-1" / "terraform.tfstate"
+    state.parent.mkdir(parents=True)
+    state.write_text(applied_state(triggers))
     (root / "empty-path").mkdir()
     return root
 

@@ -100,7 +100,7 @@ def test_failed_terraform_command_keeps_its_whole_output_and_names_the_file(make
     module.write_text(module.read_text().replace("force_destroy = var.force_destroy",
                                                  "force_destroy = var.force_destroy\n  colour        = \"red\""))
     result = trig.run("apply", "s3", expect=1, TRIG_PROJECT=str(project_copy))
-    kept = trig.home / "terraform" / "logs" / "s3-apply.log"
+    kept = trig.home / "terraform" / "logs" / f"{trig.account}-us-east-1-apply.log"  # named by the place's workspace
     assert_refused(result, 1, "terraform apply of s3 failed: Unsupported argument")
     assert result.stderr.strip().endswith(f"(Terraform's full output: {kept})"), result.stderr
     assert 'An argument named "colour" is not expected here.' in kept.read_text()

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from orchestrator.emulator import free_port
-from tests.conftest import Trig
+from tests.conftest import Trig, as_at_a_terminal
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def private_emulator(tmp_path):
 
 def start_trig(trig: Trig, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "orchestrator", *args], env=trig.env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
 
 
 def wait_for_terraform_child(process: subprocess.Popen, timeout: float = 60) -> None:

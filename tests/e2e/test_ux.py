@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import Trig
+from tests.conftest import Trig, as_at_a_terminal
 from tests.e2e.conftest import ALL_TRIGGERS
 from tests.e2e.test_core import wait_for_log
 
@@ -109,7 +109,8 @@ def test_logs_prints_every_line_the_function_logged(shared_stack):
 
 def test_logs_follow_prints_new_lines_until_ctrl_c(shared_stack):
     process = subprocess.Popen([sys.executable, "-m", "orchestrator", "logs", "s3", "--since", "1s", "--follow"],
-                               env=shared_stack.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               env=shared_stack.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=as_at_a_terminal)
     try:
         time.sleep(3)  # following has started
         key = f"follow-{uuid.uuid4().hex[:8]}.txt"
