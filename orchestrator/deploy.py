@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +26,7 @@ from orchestrator.progress import step
 from orchestrator.set_values import check_sets, merge_config_sets, values_for
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform.adapter import TerraformAdapter
-from orchestrator.terraform.diagnostics import counts_by_trigger
+from orchestrator.terraform.diagnostics import completed, counts_by_trigger
 from orchestrator.tfvars import fragment_path, write_place_tfvars, write_tfvars
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Trigger
@@ -229,6 +230,33 @@ def adopt_lost_creates(settings: Settings, terraform: TerraformAdapter, workspac
                 ", ".join(names), ", ".join(f"{item.address} ({item.import_id})" for item in lost))
 
 
+class DestroyedAnnouncer:
+    """Hears a destroy's output and says `destroyed NAME` as each trigger's last resource goes (one Terraform
+    run destroys them all, so the lines come as they finish, not at the end)."""
+
+    def __init__(self, settings: Settings, names: list[str], progress):
+        self.left = {name: len(resources_of(settings, name) or []) for name in names}
+        self.progress = progress
+        self.lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        done = completed(line)
+        if done is None or done[1] != "destroyed" or done[0] not in self.left:
+            return
+        with self.lock:
+            self.left[done[0]] -= 1
+            if self.left[done[0]] == 0:
+                del self.left[done[0]]
+                self.progress(f"destroyed {done[0]}")
+
+    def the_rest(self) -> None:
+        """Say it of the triggers whose resources were gone before Terraform reached them."""
+        with self.lock:
+            for name in list(self.left):
+                del self.left[name]
+                self.progress(f"destroyed {name}")
+
+
 def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> list[str]:
     """Destroy the named triggers' resources where their states say they are; a trigger never applied is skipped.
 
@@ -257,16 +285,18 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
         leaving = [t.name for t in groups[location]]
         there = location.settings(settings)
         workspace = workspace_of(location)
+        announce = DestroyedAnnouncer(settings, leaving, progress)
         with workspace_lock(settings, workspace), step(progress, f"destroying {', '.join(leaving)}",
                                                        done=f"destroyed {', '.join(leaving)}"):
             for name in leaving:
                 forget_fingerprint(settings, name)
             var_file = place_tfvars(there, {}, leaving=frozenset(leaving))
             # The watch probes the endpoint the state lives at, which a destroy may not share with --endpoint.
-            TerraformAdapter(there).apply(workspace, var_file, leaving)
+            TerraformAdapter(there).apply(workspace, var_file, leaving, listen=announce)
             for name in leaving:
                 if not resources_of(settings, name):
                     forget_location(settings, name)
+            announce.the_rest()
 
     in_parallel(list(groups), destroy_at)
     return [t.name for t in applied]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from orchestrator.emulator import probe as emulator_probe
@@ -109,13 +109,14 @@ class TerraformAdapter:
         return EmulatorWatch(self.settings.endpoint, probe=emulator_probe,
                              stall_seconds=self.settings.stall_seconds)
 
-    def apply(self, workspace: str, var_file: Path, names: list[str]) -> str:
+    def apply(self, workspace: str, var_file: Path, names: list[str],
+              listen: Callable[[str], None] | None = None) -> str:
         """Apply the named triggers in a place's workspace with its tfvars (the others there are left alone);
-        returns Terraform's output."""
+        returns Terraform's output (listen, when given, hears each line as it comes)."""
         self.ensure_init()
         self.ensure_workspace(workspace)
         _, out, _ = self._run(workspace, "apply", skip_plan=True, var_file=str(var_file), var=None,
-                              target=targets(names))
+                              target=targets(names), listen=listen)
         return out
 
     def import_resource(self, workspace: str, var_file: Path, address: str, import_id: str) -> None:

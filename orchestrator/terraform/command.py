@@ -8,7 +8,7 @@ forward Ctrl-C gracefully, or read Terraform >= 0.15 exit conventions (it passes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import python_terraform
@@ -27,7 +27,8 @@ class TerraformCommand(python_terraform.Terraform):
     """One working folder's Terraform: python-terraform's methods (apply, init, plan, cmd, ...) run by trig.
 
     cmd takes trig's own run options by name, beside Terraform's flags in **options:
-    env (added to the environment) and watch (stops a run whose emulator is gone).
+    env (added to the environment), watch (stops a run whose emulator is gone) and listen (called with
+    each line of Terraform's output as it comes).
     """
 
     def __init__(self, working_dir: Path, terraform_bin: str, env: Mapping[str, str]):
@@ -35,9 +36,11 @@ class TerraformCommand(python_terraform.Terraform):
         self.env = dict(env)
 
     def cmd(self, cmd, *args, env: Mapping[str, str] | None = None,
-            watch: EmulatorWatch | None = None, **options) -> tuple[int, str, str]:
+            watch: EmulatorWatch | None = None, listen: Callable[[str], None] | None = None,
+            **options) -> tuple[int, str, str]:
         command = self.generate_cmd_string(cmd, *args, **options)
         try:
-            return run_process(command, cwd=self.working_dir, env={**self.env, **(env or {})}, watch=watch)
+            return run_process(command, cwd=self.working_dir, env={**self.env, **(env or {})}, watch=watch,
+                               listen=listen)
         finally:
             self.temp_var_files.clean_up()

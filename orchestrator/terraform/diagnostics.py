@@ -36,6 +36,13 @@ def counts_by_trigger(output: str, names: list[str]) -> dict[str, dict[str, int]
     return counts
 
 
+def completed(line: str) -> tuple[str, str] | None:
+    """(trigger, "added"|"changed"|"destroyed") when a line of Terraform's output says one of a trigger's
+    resources is done; None for any other line."""
+    match = _COMPLETE.match(line)
+    return (match.group("name"), _COUNTED_AS[match.group("what")]) if match else None
+
+
 def diagnostic_lines(stderr: str) -> list[str]:
     """Terraform's diagnostics as plain lines: the box drawn around each one on a terminal taken off."""
     return [line[2:] if line.startswith(("│ ", "╷", "╵")) else line for line in stderr.splitlines()]

@@ -61,7 +61,7 @@ def wait_through_interrupts(wait: Callable[[], object]) -> NoReturn:
 
 
 def run_process(command: list[str], cwd: str | None, env: Mapping[str, str],
-                watch: EmulatorWatch | None = None) -> tuple[int, str, str]:
+                watch: EmulatorWatch | None = None, listen: Callable[[str], None] | None = None) -> tuple[int, str, str]:
     """Run a command to completion; Ctrl-C is handled by wait_through_interrupts.
 
     Terraform runs in its own process group, so a terminal's Ctrl-C reaches trig only and
@@ -81,7 +81,7 @@ def run_process(command: list[str], cwd: str | None, env: Mapping[str, str],
     with _running_lock:
         _running.add(process)
     try:
-        out, err, reason = _collect_while_watching(process, watch)
+        out, err, reason = _collect_while_watching(process, watch, listen)
     finally:
         with _running_lock:
             _running.discard(process)
@@ -90,7 +90,8 @@ def run_process(command: list[str], cwd: str | None, env: Mapping[str, str],
     return process.returncode, out, err
 
 
-def _collect_while_watching(process: subprocess.Popen, watch: EmulatorWatch | None) -> tuple[str, str, str | None]:
+def _collect_while_watching(process: subprocess.Popen, watch: EmulatorWatch | None,
+                            listen: Callable[[str], None] | None = None) -> tuple[str, str, str | None]:
     """Drain stdout and stderr (logging each line with --verbose), asking the watch while the process runs.
 
     Reader threads drain the pipes; this thread only waits for the process and asks the watch,
@@ -105,6 +106,8 @@ def _collect_while_watching(process: subprocess.Popen, watch: EmulatorWatch | No
             collected[name].append(line)
             if watch is not None and name == "out":
                 watch.progress.feed(line)
+            if listen is not None and name == "out":
+                listen(line)
             if verbose:
                 output_log.info("  [terraform %s] %s", label, line.rstrip("\n"))
 

@@ -64,3 +64,26 @@ def test_a_triggers_part_of_a_place_plan_reads_as_its_own_plan():
         ("module.function.aws_lambda_function.this", "module.function")]
     assert list(part["output_changes"]) == ["function_name"]
     assert trigger_part(plan, "kinesis") == {"resource_changes": [], "resource_drift": [], "output_changes": {}}
+
+
+def test_a_destroy_says_destroyed_as_each_triggers_last_resource_goes(tmp_path):
+    import json
+
+    from orchestrator.deploy import DestroyedAnnouncer
+    from orchestrator.settings import Settings
+    from orchestrator.terraform.state import state_path
+
+    settings = Settings(project_dir=tmp_path, home=tmp_path / ".trig", endpoint="http://127.0.0.1:9", region="us-east-1",
+                        account_id="000000000000", plugin_dir=None, terraform_bin="terraform")
+    path = state_path(settings.home, "000000000000-us-east-1")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(STATE))
+    said = []
+    announce = DestroyedAnnouncer(settings, ["api", "s3", "kinesis"], said.append)
+    announce('module.trigger["s3"].module.s3[0].aws_s3_bucket.this: Destroying... [id=test-bucket]')
+    assert said == []
+    announce('module.trigger["s3"].module.s3[0].aws_s3_bucket.this: Destruction complete after 1s')
+    assert said == ["destroyed s3"]
+    announce('module.trigger["api"].module.function.aws_lambda_function.this: Destruction complete after 0s')
+    announce.the_rest()  # kinesis held nothing: said at the end
+    assert said == ["destroyed s3", "destroyed api", "destroyed kinesis"]

@@ -81,7 +81,7 @@ def test_opentofu_is_told_from_terraform_by_its_version_output(tmp_path):
 
 def test_trigs_run_options_never_become_terraform_flags(tmp_path, monkeypatch):
     ran = {}
-    monkeypatch.setattr(command, "run_process", lambda cmd, cwd, env, watch: ran.update(cmd=cmd, env=env) or (0, "", ""))
+    monkeypatch.setattr(command, "run_process", lambda cmd, cwd, env, watch, listen: ran.update(cmd=cmd, env=env) or (0, "", ""))
     runner = command.TerraformCommand(tmp_path, "terraform", {"PATH": "/bin"})
     runner.apply(skip_plan=True, var_file="api.tfvars", var=None, env={"TF_WORKSPACE": "api"}, watch=None)
     assert ran["cmd"] == ["terraform", "apply", "-var-file=api.tfvars", "-no-color", "-input=false", "-auto-approve=true"]
