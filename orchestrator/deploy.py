@@ -230,6 +230,20 @@ def adopt_lost_creates(settings: Settings, terraform: TerraformAdapter, workspac
                 ", ".join(names), ", ".join(f"{item.address} ({item.import_id})" for item in lost))
 
 
+def remove_from_place(there: Settings, workspace: str, leaving: list[str], listen=None) -> None:
+    """One Terraform run in a place that leaves the named triggers (or probe stacks) out of its map: their
+    resources are destroyed, and the record of each one left with none is forgotten. The caller holds the lock."""
+    var_file = place_tfvars(there, {}, leaving=frozenset(leaving))
+    try:
+        # The watch probes the endpoint the state lives at, which a destroy may not share with --endpoint.
+        TerraformAdapter(there).apply(workspace, var_file, leaving, listen=listen)
+    except TrigError as failed:
+        raise one_error([failed]) from None  # a dead emulator: one line, with the way out
+    for name in leaving:
+        if not resources_of(there, name):
+            forget_location(there, name)
+
+
 class DestroyedAnnouncer:
     """Hears a destroy's output and says `destroyed NAME` as each trigger's last resource goes (one Terraform
     run destroys them all, so the lines come as they finish, not at the end)."""
@@ -290,12 +304,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
                                                        done=f"destroyed {', '.join(leaving)}"):
             for name in leaving:
                 forget_fingerprint(settings, name)
-            var_file = place_tfvars(there, {}, leaving=frozenset(leaving))
-            # The watch probes the endpoint the state lives at, which a destroy may not share with --endpoint.
-            TerraformAdapter(there).apply(workspace, var_file, leaving, listen=announce)
-            for name in leaving:
-                if not resources_of(settings, name):
-                    forget_location(settings, name)
+            remove_from_place(there, workspace, leaving, listen=announce)
             announce.the_rest()
 
     in_parallel(list(groups), destroy_at)

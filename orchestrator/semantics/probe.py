@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from orchestrator.deploy import place_tfvars
+from orchestrator.deploy import place_tfvars, remove_from_place
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.parallel import one_error
-from orchestrator.location import Location, forget_location, record_location, resources_of, workspace_of
+from orchestrator.location import Location, record_location, resources_of, workspace_of
 from orchestrator.locks import workspace_lock
 from orchestrator.set_values import values_for
 from orchestrator.settings import Settings
@@ -44,21 +44,11 @@ def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str,
     return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values)
 
 
-def _run_at_place(settings: Settings, terraform: TerraformAdapter, fragments: Mapping[str, Path],
-                  leaving: list[str], applying: list[str]) -> None:
-    """One apply in the settings' place: the probe stacks in applying made, those in leaving destroyed."""
+def _remove(settings: Settings, names: list[str]) -> None:
+    """Destroy the named probe stacks in one Terraform run in the settings' place."""
     workspace = workspace_of(Location.of(settings))
     with workspace_lock(settings, workspace):
-        for name in applying:
-            record_location(settings, name)  # before Terraform makes anything
-        var_file = place_tfvars(settings, {name: fragments[name] for name in applying}, leaving=frozenset(leaving))
-        try:
-            terraform.apply(workspace, var_file, applying + leaving)
-        except TrigError as failed:
-            raise one_error([failed]) from None  # a dead emulator: one line, with the way out
-        for name in leaving:
-            if not resources_of(settings, name):
-                forget_location(settings, name)
+        remove_from_place(settings, workspace, names)
 
 
 def apply_probes(settings: Settings, terraform: TerraformAdapter, fragments: Mapping[str, Path]) -> dict[str, Outputs]:
@@ -67,9 +57,15 @@ def apply_probes(settings: Settings, terraform: TerraformAdapter, fragments: Map
     names = list(fragments)
     left = [name for name in names if resources_of(settings, name)]
     if left:
-        _run_at_place(settings, terraform, fragments, leaving=left, applying=[])
-    _run_at_place(settings, terraform, fragments, leaving=[], applying=names)
+        _remove(settings, left)
     workspace = workspace_of(Location.of(settings))
+    with workspace_lock(settings, workspace):
+        for name in names:
+            record_location(settings, name)  # before Terraform makes anything
+        try:
+            terraform.apply(workspace, place_tfvars(settings, fragments), names)
+        except TrigError as failed:
+            raise one_error([failed]) from None  # a dead emulator: one line, with the way out
     return {name: terraform.trigger_outputs(workspace, name) for name in names}
 
 
@@ -77,5 +73,5 @@ def destroy_probes_at_place(settings: Settings, terraform: TerraformAdapter, nam
     """Destroy the named probe stacks that have anything applied, in one Terraform run; returns those destroyed."""
     applied = [name for name in names if resources_of(settings, name)]
     if applied:
-        _run_at_place(settings, terraform, {}, leaving=applied, applying=[])
+        _remove(settings, applied)
     return applied
