@@ -136,7 +136,10 @@ def test_sns_and_schedule_queue_the_event_but_neither_retry_nor_send_on(semantic
         "retry recovers": "not modelled",
     }, result.stdout
     queued = rows[(trigger, "event is queued")]["counts"]
-    assert queued["put_ms"] < 2000 <= queued["finished_after_ms"]
+    # The call returned before the function (which sleeps 2 s) finished. How long the call itself takes
+    # depends on the machine's load, so it is compared with the function's end, not with a fixed bound.
+    assert queued["put_ms"] < queued["finished_after_ms"], queued
+    assert queued["finished_after_ms"] >= 2000, queued
     for prop in ("failure retried, then sent on", "retry recovers"):
         row = rows[(trigger, prop)]
         assert row["counts"] == {"invocations": 1, "in_destination": False}, row
