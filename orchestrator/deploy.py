@@ -40,8 +40,9 @@ def _quiet(message: str) -> None:
 
 def trigger_tfvars(settings: Settings, trigger: Trigger, sets: Mapping[str, str]) -> Path:
     """Build the trigger's zip and render its part of the tfvars (defaults, then the --set values that apply to it)."""
+    values = values_for(trigger, sets)
     return write_tfvars(settings, trigger.name, trigger.function_dir, trigger.handler, trigger.template,
-                        values_for(trigger, sets))
+                        values, trigger.environment(values))
 
 
 def require_emulator(settings: Settings) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from orchestrator.errors import TrigError, UsageError
-from orchestrator.plan_summary import RENDERERS, TriggerPlan, detailed_exit_code, summarize_plan  # noqa: F401 (for the CLI)
+from orchestrator.plan_summary import RENDERERS, TriggerPlan, summarize_plan
 from orchestrator.progress import step
 from orchestrator.settings import Settings
 from orchestrator.deploy import place_tfvars, prepare_triggers

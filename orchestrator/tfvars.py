@@ -12,6 +12,8 @@ from orchestrator.render import render_tfvars
 from orchestrator.settings import Settings
 
 COMMON_TEMPLATE = "_common.tfvars.j2"
+# Every trigger's function (and a probe's state bucket), rendered before its type's template.
+FUNCTION_TEMPLATE = "_function.tfvars.j2"
 
 
 def _replace(path: Path, text: str) -> Path:
@@ -31,17 +33,21 @@ def fragment_path(settings: Settings, name: str) -> Path:
 
 
 def write_tfvars(settings: Settings, name: str, function_dir: str, handler: str, template: str,
-                 values: Mapping[str, object]) -> Path:
-    """Build the trigger's zip from functions/<function_dir> and render its part of the tfvars; returns its path."""
+                 values: Mapping[str, object], environment: Mapping[str, str]) -> Path:
+    """Build the trigger's zip from functions/<function_dir> and render its part of the tfvars (its function,
+    with environment, then its type's template); returns its path."""
     built = build_function_zip(settings.functions_dir / function_dir, settings.home / "build" / f"{name}.zip", handler)
-    text = render_tfvars(settings.env_dir / "templates", template, {
+    context = {
         **values,
+        "environment": dict(environment),
         "zip": {"path": str(built.path), "hash": built.sha256_b64},
         "endpoint": settings.endpoint,
         "region": settings.region,
         "account_id": settings.account_id,
-    })
-    return _replace(fragment_path(settings, name), f"# from templates/{template}\n{text.strip()}\n")
+    }
+    parts = [render_tfvars(settings.env_dir / "templates", t, context).strip() for t in (FUNCTION_TEMPLATE, template)]
+    return _replace(fragment_path(settings, name), f"# from templates/{FUNCTION_TEMPLATE} and templates/{template}\n"
+                                                  + "\n\n".join(parts) + "\n")
 
 
 def write_place_tfvars(settings: Settings, fragments: Mapping[str, Path], path: Path | None = None) -> Path:

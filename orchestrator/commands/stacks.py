@@ -12,6 +12,7 @@ from orchestrator.commands.checks import print_results
 from orchestrator.commands.common import SetOpt, TimeoutOpt, reports_errors, triggers_argument
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.errors import UsageError
+from orchestrator.plan_summary import detailed_exit_code
 from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
 from orchestrator.settings import Settings
@@ -88,7 +89,7 @@ def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "t
             planning.write_report(text, out)
             progress(f"wrote {out}")
     if detailed_exitcode:
-        raise typer.Exit(code=planning.detailed_exit_code(plans))
+        raise typer.Exit(code=detailed_exit_code(plans))
 
 
 @reports_errors

@@ -74,7 +74,7 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
     finally:
         if not keep:
             with step(progress, f"destroying probe stacks {stacks}", done=f"destroyed probe stacks {stacks}"):
-                destroy_probes_at_place(settings, terraform, list(fragments))
+                destroy_probes_at_place(settings, list(fragments))
 
 
 def destroy_probes(settings: Settings, names: list[str]) -> list[str]:
@@ -84,4 +84,4 @@ def destroy_probes(settings: Settings, names: list[str]) -> list[str]:
     workspaces = [spec.workspace for spec in selected if resources_of(settings, spec.workspace)]
     if workspaces:
         require_emulator(settings)
-    return destroy_probes_at_place(settings, TerraformAdapter(settings), workspaces)
+    return destroy_probes_at_place(settings, workspaces)

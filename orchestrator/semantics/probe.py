@@ -41,7 +41,8 @@ def probe_values(spec: ProbeSpec, sets: Mapping[str, str]) -> dict[str, object]:
 
 def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str, object]) -> Path:
     """Build the probe zip and render the probe stack's part of the tfvars under .trig/; returns its path."""
-    return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values)
+    return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values,
+                        spec.environment(values, settings.endpoint))
 
 
 def _remove(settings: Settings, names: list[str]) -> None:
@@ -69,7 +70,7 @@ def apply_probes(settings: Settings, terraform: TerraformAdapter, fragments: Map
     return {name: terraform.trigger_outputs(workspace, name) for name in names}
 
 
-def destroy_probes_at_place(settings: Settings, terraform: TerraformAdapter, names: list[str]) -> list[str]:
+def destroy_probes_at_place(settings: Settings, names: list[str]) -> list[str]:
     """Destroy the named probe stacks that have anything applied, in one Terraform run; returns those destroyed."""
     applied = [name for name in names if resources_of(settings, name)]
     if applied:

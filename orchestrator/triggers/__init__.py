@@ -1,20 +1,30 @@
-"""The trigger types trig knows; adding one means one file here and one line below."""
+"""The trigger types trig knows: every concrete Trigger class in a module of this package, in the order
+they say (`listed`). Adding a type means adding its module here; nothing else in Python names it."""
 
 from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
 
 from orchestrator.errors import UsageError
 from orchestrator.set_values import Settable
 from orchestrator.settings import Settings
-from orchestrator.triggers.api import ApiTrigger
 from orchestrator.triggers.base import ProbeSpec, Trigger
-from orchestrator.triggers.dynamodb import DynamodbTrigger
-from orchestrator.triggers.kinesis import KinesisTrigger
-from orchestrator.triggers.s3 import S3Trigger
-from orchestrator.triggers.schedule import ScheduleTrigger
-from orchestrator.triggers.sns import SnsTrigger
-from orchestrator.triggers.sqs import SqsTrigger
 
-REGISTRY: dict[str, Trigger] = {t.name: t for t in (ApiTrigger(), S3Trigger(), KinesisTrigger(), SnsTrigger(), ScheduleTrigger(), DynamodbTrigger(), SqsTrigger())}
+
+def _discovered() -> list[Trigger]:
+    """One instance of every concrete Trigger subclass defined in this package's modules."""
+    found: dict[str, type[Trigger]] = {}
+    for module in pkgutil.iter_modules(__path__):
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        for _, cls in inspect.getmembers(loaded, inspect.isclass):
+            if issubclass(cls, Trigger) and not inspect.isabstract(cls) and cls.__module__ == loaded.__name__:
+                found[cls.name] = cls
+    return [cls() for cls in sorted(found.values(), key=lambda cls: (cls.listed, cls.name))]
+
+
+REGISTRY: dict[str, Trigger] = {trigger.name: trigger for trigger in _discovered()}
 
 
 def select_triggers(names: list[str]) -> list[Trigger]:

@@ -16,7 +16,7 @@ from orchestrator.errors import UsageError
 from orchestrator.experiments.answered import run_answer_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, Sent, SyncAnswers, AppliedTrigger, Trigger, UserEvent
+from orchestrator.triggers.base import AppliedTrigger, NewNonce, Sent, SyncAnswers, Trigger, TypeRow, UserEvent
 
 
 def invoke_url(target: AppliedTrigger, query: dict[str, str]) -> str:
@@ -42,9 +42,15 @@ _RETRIED_STATUSES = {0, 429, 500, 502, 503, 504}
 
 class ApiTrigger(Trigger):
     name = "api"
+    listed = 1
     invocation = "synchronous"
     fire_options = {"query": "a query parameter"}
-    description = "API Gateway REST API, GET /hello, AWS_PROXY to the function"
+    row = TypeRow(
+        trigger="API Gateway REST API `GET /hello` (`AWS_PROXY`)",
+        aws_does="waits for the function and returns its answer; no retries",
+        check_fires="`GET /restapis/{id}/prod/_user_request_/hello?name=<nonce>`",
+        confirms="the body `hello <nonce>`",
+    )
     defaults = {
         "function_name": "api-gateway-test",
         "greeting": "hello",
@@ -72,6 +78,9 @@ class ApiTrigger(Trigger):
 
     def marker(self, target: AppliedTrigger, nonce: str) -> str:
         raise NotImplementedError("the api trigger is confirmed by its answer, not by its logs")
+
+    def environment(self, values: dict[str, object]) -> dict[str, str]:
+        return {"GREETING": str(values["greeting"])}
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         return {"api_name": "trig probe", "path": "probe", "stage": "test"}

@@ -1,6 +1,6 @@
 """The trigger protocol: what every trigger type declares (names, defaults, module, probe) and does (send, confirm, experiments).
 
-A type is one class registered in orchestrator/triggers/__init__.py. It fires events one way
+A type is one class in a module of its own in this package; orchestrator/triggers/__init__.py finds it. It fires events one way
 only, `send` (used by `check`, `check --count`, `fire` and the semantics probes), says which log
 line proves an event arrived (`marker`), and composes its `--semantics` experiments from
 orchestrator/experiments.
@@ -61,9 +61,19 @@ class SyncAnswers:
 
 
 @dataclass(frozen=True)
+class TypeRow:
+    """The type's row in the README's table of invocation types (orchestrator/type_table.py writes it)."""
+
+    trigger: str  # the resource the walk-through names, as the user knows it
+    aws_does: str  # what AWS does with an event: waits, queues and retries, polls in batches
+    check_fires: str  # what `trig check` sends
+    confirms: str  # what proves it arrived
+
+
+@dataclass(frozen=True)
 class ProbeSpec:
     """One trigger type's probe stack for `check --semantics`: the probe function wired to the type's
-    module in workspace probe-<name>, from template probe-<name>.tfvars.j2 (--set can override its values)."""
+    module as instance probe-<name>, from the type's own template (--set can override its values)."""
 
     name: str
     invocation: str
@@ -77,15 +87,22 @@ class ProbeSpec:
 
     @property
     def template(self) -> str:
-        return f"probe-{self.name}.tfvars.j2"
+        return f"{self.name}.tfvars.j2"
+
+    @staticmethod
+    def environment(values: dict[str, object], endpoint: str) -> dict[str, str]:
+        """The probe function's environment: where it keeps its counters and records, and how to reach them."""
+        return {"PROBE_STATE_BUCKET": str(values["state_bucket"]), "PROBE_ENDPOINT": endpoint}
 
 
 class Trigger(ABC):
     """One trigger type: a Terraform module, a function folder, a tfvars template, an event and its experiments."""
 
     name: ClassVar[str]
+    # Where the type comes in lists (help, README, `all`): the walk-through's three first.
+    listed: ClassVar[int]
     invocation: ClassVar[str]
-    description: ClassVar[str]
+    row: ClassVar[TypeRow]
     defaults: ClassVar[dict[str, object]]
     handler: ClassVar[str] = "handler.handler"
     # The call `send` makes, to say what was sent when nothing arrives (PutRecords, Publish...).
@@ -104,6 +121,10 @@ class Trigger(ABC):
     @property
     def template(self) -> str:
         return f"{self.name}.tfvars.j2"
+
+    def environment(self, values: dict[str, object]) -> dict[str, str]:
+        """The function's environment variables, from the trigger's values (none unless a type says so)."""
+        return {}
 
     @property
     def module(self) -> str:
@@ -158,7 +179,7 @@ class Trigger(ABC):
         # process importing boto3) took more than 10 s, and an attempt killed by the timeout spoils the experiment.
         common = {"function_name": f"trig-probe-{self.name}", "timeout": PROBE_TIMEOUT_SECONDS, "memory_size": 128,
                   "state_bucket": f"trig-probe-{settings.account_id}-{self.name}-state"}
-        return ProbeSpec(self.name, self.invocation, {**common, **self.probe_defaults(settings)})
+        return ProbeSpec(self.name, self.invocation, {**self.defaults, **common, **self.probe_defaults(settings)})
 
     @abstractmethod
     def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:

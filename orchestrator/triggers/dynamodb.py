@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orchestrator.batches import chunks, send_all
-from orchestrator.triggers.base import AppliedTrigger
+from orchestrator.triggers.base import AppliedTrigger, TypeRow
 from orchestrator.triggers.streamed import StreamTrigger
 
 _BATCH_WRITE_LIMIT = 25
@@ -11,12 +11,18 @@ _BATCH_WRITE_LIMIT = 25
 
 class DynamodbTrigger(StreamTrigger):
     name = "dynamodb"
+    listed = 6
     probe_source = {"table": "trig-probe-table"}
     record_unit = "items"
     ordered = False
     batch_info = "DDBStreamBatchInfo"
     action = "BatchWriteItem"
-    description = "DynamoDB table stream (NEW_AND_OLD_IMAGES) read by an event source mapping"
+    row = TypeRow(
+        trigger="DynamoDB table `lambda-test-table` with a `NEW_AND_OLD_IMAGES` stream and an event source mapping",
+        aws_does="Lambda polls the stream in batches; a failing batch is retried until it succeeds or expires",
+        check_fires="`BatchWriteItem` of an item whose hash key and `nonce` attribute are the nonce",
+        confirms="`INSERT nonce = <nonce>` in `/aws/lambda/dynamodb-trigger-test`",
+    )
     defaults = {
         "function_name": "dynamodb-trigger-test",
         "table": "lambda-test-table",

@@ -6,7 +6,7 @@ import uuid
 
 from orchestrator.batches import chunks, send_all
 from orchestrator.errors import UsageError
-from orchestrator.triggers.base import Sent, AppliedTrigger, UserEvent
+from orchestrator.triggers.base import AppliedTrigger, Sent, TypeRow, UserEvent
 from orchestrator.triggers.streamed import StreamTrigger
 
 _PUT_RECORDS_LIMIT = 500
@@ -15,6 +15,7 @@ PARTITION_KEY = "123"
 
 class KinesisTrigger(StreamTrigger):
     name = "kinesis"
+    listed = 3
     provider_wait_seconds = 20.0  # the provider waits about 20 s after CreateStream
     probe_source = {"stream": "trig-probe-stream"}
     record_unit = "records"
@@ -22,7 +23,12 @@ class KinesisTrigger(StreamTrigger):
     batch_info = "KinesisBatchInfo"
     action = "PutRecords"
     fire_options = {"data": "the record's data", "key": "the partition key"}
-    description = "Kinesis stream read by an event source mapping"
+    row = TypeRow(
+        trigger="Kinesis stream `lambda-test` with an event source mapping",
+        aws_does="Lambda polls the stream in batches of `BatchSize`; a failing batch is retried until it succeeds or expires",
+        check_fires="`PutRecords` of `test-<nonce>`",
+        confirms="`Data = test-<nonce>` in `/aws/lambda/kinesis-trigger-test`",
+    )
     defaults = {
         "function_name": "kinesis-trigger-test",
         "stream": "lambda-test",

@@ -11,7 +11,7 @@ from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.logwatch import LogEvent
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, Sent, AppliedTrigger, Trigger, UserEvent, now_ms
+from orchestrator.triggers.base import AppliedTrigger, NewNonce, Sent, Trigger, TypeRow, UserEvent, now_ms
 
 BANNER = "S3 trigger Lambda"
 
@@ -35,10 +35,16 @@ def logged_object(events: list[LogEvent], key: str) -> bool:
 
 class S3Trigger(Trigger):
     name = "s3"
+    listed = 2
     invocation = "asynchronous"
     action = "PutObject"
     fire_options = {"data": "the object's content", "key": "the object key"}
-    description = "S3 bucket, s3:ObjectCreated:* notification to the function"
+    row = TypeRow(
+        trigger="S3 bucket `test-bucket`, `s3:ObjectCreated:*`",
+        aws_does="queues the event and returns at once; a failed invocation is retried twice",
+        check_fires="`PutObject` of a key carrying the nonce",
+        confirms="`S3 trigger Lambda` and the key in `/aws/lambda/s3-trigger-test`",
+    )
     defaults = {
         "function_name": "s3-trigger-test",
         "bucket": "test-bucket",
@@ -81,7 +87,7 @@ class S3Trigger(Trigger):
 
     def probe_defaults(self, settings: Settings) -> dict[str, object]:
         # One retry, not the default two: the row then shows the setting is obeyed, not just the default.
-        return {"bucket": f"trig-probe-{settings.account_id}-events", "maximum_retry_attempts": 1,
+        return {"bucket": f"trig-probe-{settings.account_id}-events", "filter_prefix": "probe/", "maximum_retry_attempts": 1,
                 "on_failure_queue": "trig-probe-s3-failures"}
 
     def run_semantics(self, target: AppliedTrigger, values: dict, new_nonce: NewNonce, timeout: float) -> list[Row]:

@@ -11,7 +11,7 @@ from orchestrator.experiments.destination import invoke_config_accepted
 from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, AppliedTrigger, Trigger, now_ms
+from orchestrator.triggers.base import AppliedTrigger, NewNonce, Trigger, TypeRow, now_ms
 
 DETAIL_TYPE = "trig check"
 SCHEDULED = "Scheduled Event"
@@ -42,9 +42,15 @@ def entry(target: AppliedTrigger, detail: dict) -> dict:
 
 class ScheduleTrigger(Trigger):
     name = "schedule"
+    listed = 5
     invocation = "asynchronous"
     action = "PutEvents"
-    description = "EventBridge rule: a schedule expression and a custom event pattern, targeting the function"
+    row = TypeRow(
+        trigger='EventBridge rule `lambda-test-schedule`: `rate(1 minute)` and the pattern `{"source": ["trig.check"]}`, permission `events-rule`',
+        aws_does="invokes on the schedule and on every matching event, asynchronously",
+        check_fires='`PutEvents` from `trig.check` with the detail `{"nonce": <nonce>}`; with `--timeout` ≥ 75 the scheduled firing is awaited too',
+        confirms='`detail = {"nonce": "<nonce>"}` (and `Scheduled Event from aws.events`) in `/aws/lambda/schedule-trigger-test`',
+    )
     defaults = {
         "function_name": "schedule-trigger-test",
         "rule": "lambda-test-schedule",

@@ -8,14 +8,20 @@ from orchestrator.experiments.destination import invoke_config_accepted
 from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import NewNonce, AppliedTrigger, Trigger
+from orchestrator.triggers.base import AppliedTrigger, NewNonce, Trigger, TypeRow
 
 
 class SnsTrigger(Trigger):
     name = "sns"
+    listed = 4
     invocation = "asynchronous"
     action = "Publish"
-    description = "SNS topic with the function subscribed (protocol lambda)"
+    row = TypeRow(
+        trigger="SNS topic `lambda-test-topic`, the function subscribed (`lambda`), permission `sns-publish`",
+        aws_does="accepts the message and delivers it in the background; a failed invocation is retried twice",
+        check_fires="`Publish` of `test-<nonce>`",
+        confirms="`Message = test-<nonce>` in `/aws/lambda/sns-trigger-test`",
+    )
     defaults = {
         "function_name": "sns-trigger-test",
         "topic": "lambda-test-topic",

@@ -9,7 +9,7 @@ from orchestrator.experiments.batched import batch_rows, keeps_failing, retry_ro
 from orchestrator.experiments.destination import Destination
 from orchestrator.experiments.verdicts import Row, judge_redrive, unlogged
 from orchestrator.settings import Settings
-from orchestrator.triggers.base import MappedTrigger, NewNonce, AppliedTrigger
+from orchestrator.triggers.base import AppliedTrigger, MappedTrigger, NewNonce, TypeRow
 
 _SEND_BATCH_LIMIT = 10
 # Experiments: messages sent for the batch-size row.
@@ -29,10 +29,16 @@ def redrive_accepted(target: AppliedTrigger, max_receive_count: int) -> bool:
 
 class SqsTrigger(MappedTrigger):
     name = "sqs"
+    listed = 7
     provider_wait_seconds = 25.0  # the provider waits about 25 s after each CreateQueue
     invocation = "poll"
     action = "SendMessageBatch"
-    description = "SQS queue with a dead-letter queue, read by an event source mapping"
+    row = TypeRow(
+        trigger="SQS queue `lambda-test-queue` (dead-letter queue `lambda-test-queue-dlq`, `maxReceiveCount` 3) with an event source mapping",
+        aws_does="Lambda polls the queue in batches; a failed batch returns after the visibility timeout, and a message received `maxReceiveCount` times moves to the dead-letter queue",
+        check_fires="`SendMessageBatch` of `test-<nonce>`",
+        confirms="`Body = test-<nonce>` in `/aws/lambda/sqs-trigger-test`",
+    )
     defaults = {
         "function_name": "sqs-trigger-test",
         "queue": "lambda-test-queue",

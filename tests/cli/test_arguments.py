@@ -60,7 +60,7 @@ def test_semantics_options_need_semantics(tmp_path):
 def test_semantics_refuses_an_unknown_set_name_before_touching_anything(tmp_path):
     result = invoke("check", "s3", "--semantics", "--set", "colour=red", TRIG_HOME=str(tmp_path))
     assert result.exit_code == 2, result.output
-    assert "known names are bucket, function_name, maximum_retry_attempts" in result.output
+    assert "known names are bucket, filter_prefix, filter_suffix, function_name, maximum_retry_attempts" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

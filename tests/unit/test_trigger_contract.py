@@ -1,6 +1,6 @@
-"""Every registered trigger type has all its parts, and they agree: module, root file, templates,
-function folder, the AWS root, the README's table. Adding a type without one of them fails here,
-naming the type and the missing part."""
+"""Every registered trigger type has all its parts, and they agree: module, trigger-stack file, template,
+function folder, the README's table; and nothing else names a type (the roots pass each trigger on whole).
+Adding a type without one of its parts fails here, naming the type and the missing part."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator.settings import resolve_settings
+from orchestrator.tfvars import FUNCTION_TEMPLATE
+from orchestrator import type_table
 from orchestrator.triggers import REGISTRY
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -33,22 +35,44 @@ def test_the_module_has_the_standard_files(trigger):
 
 
 @pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
-def test_the_trigger_stack_composes_the_module_in_its_own_file_and_the_root_passes_it_on(trigger):
-    text = (ENV.parent.parent / "modules" / "trigger_stack" / f"{trigger.name}.tf").read_text(encoding="utf-8")
+def test_the_trigger_stack_composes_the_module_in_its_own_file(trigger):
+    text = (PROJECT / "terraform" / "modules" / "trigger_stack" / f"{trigger.name}.tf").read_text(encoding="utf-8")
     assert f'source = "../{trigger.module}"' in text
-    assert f'variable "{trigger.name}"' in text and f'output "{trigger.name}"' in text
-    root = (ENV / "main.tf").read_text(encoding="utf-8")
-    assert re.search(rf"^\s*{trigger.name}\s*=\s*try\(each\.value\.{trigger.name}, null\)$", root, re.MULTILINE), (
-        f"terraform/envs/localstack/main.tf does not pass {trigger.name} to the trigger stack")
+    assert f"try(var.trigger.{trigger.name}, null)" in text and f'output "{trigger.name}"' in text
+
+
+@pytest.mark.parametrize("root", ["localstack", "aws"])
+def test_both_roots_pass_each_trigger_on_whole_and_name_no_type(root):
+    text = (PROJECT / "terraform" / "envs" / root / "main.tf").read_text(encoding="utf-8")
+    assert 'source   = "../../modules/trigger_stack"' in text and "trigger  " in text and "= each.value" in text
+    named = [t.name for t in TYPES if re.search(rf"\b{t.name}\b", text)]
+    assert not named, f"terraform/envs/{root}/main.tf names {named}: pass the trigger on whole"
+
+
+class _Reads(dict):
+    """The values a trigger's environment() reads."""
+
+    def __init__(self, values):
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
 
 
 @pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
 def test_the_templates_read_every_default_and_probe_value(trigger):
-    seed = jinja_names(ENV / "templates" / trigger.template)
-    assert set(trigger.defaults) <= seed, f"{trigger.template} never reads {set(trigger.defaults) - seed}"
+    function = jinja_names(ENV / "templates" / FUNCTION_TEMPLATE)
+    seed = jinja_names(ENV / "templates" / trigger.template) | function
+    values = _Reads(trigger.defaults)
+    trigger.environment(values)
+    assert set(trigger.defaults) <= seed | values.read, (
+        f"{trigger.template} never reads {set(trigger.defaults) - seed - values.read}")
     probe = trigger.probe(resolve_settings())
-    read = jinja_names(ENV / "templates" / probe.template)
-    assert set(probe.defaults) <= read, f"{probe.template} never reads {set(probe.defaults) - read}"
+    read = jinja_names(ENV / "templates" / probe.template) | function
+    unread = set(probe.defaults) - read - set(trigger.defaults)
+    assert not unread, f"{probe.template} never reads the probe's {unread}"
 
 
 @pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
@@ -58,21 +82,16 @@ def test_the_function_folder_holds_the_handler(trigger):
     assert any((folder / f"{module}{suffix}").is_file() for suffix in (".py", ".js", ".mjs")), folder
 
 
-@pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
-def test_the_aws_root_composes_every_type(trigger):
-    text = (PROJECT / "terraform" / "envs" / "aws" / "main.tf").read_text(encoding="utf-8")
-    assert f'source = "../../modules/{trigger.module}"' in text
-
-
-def test_the_readme_table_has_one_row_per_type_in_registry_order():
+def test_the_readme_table_is_written_from_the_types_rows():
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    table = readme.split("## Why: the invocation types", 1)[1].split("\n\n", 2)[1]
-    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| type")]
-    assert len(rows) == len(TYPES)
-    for row, trigger in zip(rows, TYPES):
-        assert row.startswith(f"| {trigger.invocation} |"), (trigger.name, row)
-        named = f"/aws/lambda/{trigger.defaults['function_name']}" if trigger.name != "api" else "`GET /hello`"
-        assert named in row, (trigger.name, row)
+    assert type_table.replaced(readme, type_table.render(TYPES)) == readme, (
+        "README.md's table of invocation types is out of date: run .venv/bin/python scripts/type_table.py")
+
+
+@pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
+def test_each_row_names_where_its_confirmation_shows(trigger):
+    named = f"/aws/lambda/{trigger.defaults['function_name']}" if trigger.name != "api" else "`GET /hello`"
+    assert named in type_table.render([trigger]), trigger.row
 
 
 @pytest.mark.parametrize("command", ["apply", "check", "destroy", "plan", "logs", "fire"])

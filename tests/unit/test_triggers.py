@@ -110,10 +110,10 @@ def test_fire_without_options_refuses_options_the_type_does_not_take():
         Recorded().send_event(None, UserEvent(data=b"x"), 12.0)
 
 
-def test_a_probe_is_the_common_values_and_the_types_own():
+def test_a_probe_is_the_types_defaults_under_the_common_values_and_the_types_own():
     from orchestrator.settings import resolve_settings
 
     spec = Recorded().probe(resolve_settings())
-    assert (spec.workspace, spec.template, spec.function_dir) == ("probe-recorded", "probe-recorded.tfvars.j2", "probe")
+    assert (spec.workspace, spec.template, spec.function_dir) == ("probe-recorded", "recorded.tfvars.j2", "probe")
     assert spec.defaults["stream"] == "probe-stream" and spec.defaults["function_name"] == "trig-probe-recorded"
     assert spec.defaults["state_bucket"].endswith("-recorded-state")

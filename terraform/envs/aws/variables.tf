@@ -24,105 +24,12 @@ variable "tags" {
   default     = { managed-by = "terraform", source = "trig" }
 }
 
-# One object per trigger; leave one out (null) and neither it nor its function is created.
-# zip_path is the package trig builds for that trigger (.trig/build/<trigger>.zip).
-# Failure settings left out keep AWS's own behaviour (Lambda's 2 retries, a stream
-# batch retried until its records expire, no on-failure destination).
+variable "triggers" {
+  description = "The triggers to create, by name: each an object with its function (name, zip_path, and optionally handler, runtime, environment, timeout, memory_size) and one attribute named after its trigger type holding that type's settings (modules/trigger_stack lists them with their defaults). zip_path is the package trig builds (.trig/build/<trigger>.zip)."
+  type        = any
 
-variable "api" {
-  description = "Synchronous trigger: a REST API whose GET method proxies to the function (null: none)."
-  type = object({
-    function_name = optional(string, "api-gateway-test")
-    zip_path      = string
-    greeting      = optional(string, "hello")
-    api_name      = optional(string, "API Gateway Test")
-    path_part     = optional(string, "hello")
-    stage_name    = optional(string, "prod")
-  })
-  default = null
-}
-
-variable "s3" {
-  description = "Asynchronous trigger: a bucket whose new objects invoke the function (null: none). Bucket names are global in AWS: choose your own."
-  type = object({
-    function_name          = optional(string, "s3-trigger-test")
-    zip_path               = string
-    bucket_name            = string
-    filter_prefix          = optional(string, "")
-    filter_suffix          = optional(string, "")
-    maximum_retry_attempts = optional(number)
-    on_failure_queue_name  = optional(string, "")
-  })
-  default = null
-}
-
-variable "kinesis" {
-  description = "Stream trigger: a Kinesis stream read by an event source mapping (null: none)."
-  type = object({
-    function_name                  = optional(string, "kinesis-trigger-test")
-    zip_path                       = string
-    stream_name                    = optional(string, "lambda-test")
-    shard_count                    = optional(number, 1)
-    batch_size                     = optional(number, 100)
-    starting_position              = optional(string, "TRIM_HORIZON")
-    maximum_retry_attempts         = optional(number)
-    bisect_batch_on_function_error = optional(bool)
-    on_failure_queue_name          = optional(string, "")
-  })
-  default = null
-}
-
-variable "sns" {
-  description = "Asynchronous trigger: an SNS topic the function subscribes to (null: none)."
-  type = object({
-    function_name          = optional(string, "sns-trigger-test")
-    zip_path               = string
-    topic_name             = optional(string, "lambda-test-topic")
-    maximum_retry_attempts = optional(number)
-    on_failure_queue_name  = optional(string, "")
-  })
-  default = null
-}
-
-variable "schedule" {
-  description = "Asynchronous trigger: an EventBridge rule on the default bus that invokes the function on its schedule and on events whose source is event_source (empty: schedule only) (null: none)."
-  type = object({
-    function_name          = optional(string, "schedule-trigger-test")
-    zip_path               = string
-    rule_name              = optional(string, "lambda-test-schedule")
-    schedule_expression    = optional(string, "rate(1 minute)")
-    event_source           = optional(string, "trig.check")
-    maximum_retry_attempts = optional(number)
-    on_failure_queue_name  = optional(string, "")
-  })
-  default = null
-}
-
-variable "dynamodb" {
-  description = "Stream trigger: a DynamoDB table whose stream is read by an event source mapping (null: none)."
-  type = object({
-    function_name                  = optional(string, "dynamodb-trigger-test")
-    zip_path                       = string
-    table_name                     = optional(string, "lambda-test-table")
-    batch_size                     = optional(number, 100)
-    starting_position              = optional(string, "TRIM_HORIZON")
-    maximum_retry_attempts         = optional(number)
-    bisect_batch_on_function_error = optional(bool)
-    on_failure_queue_name          = optional(string, "")
-  })
-  default = null
-}
-
-variable "sqs" {
-  description = "Poll-based trigger: an SQS queue with a dead-letter queue (<queue_name>-dlq), read by an event source mapping (null: none)."
-  type = object({
-    function_name                      = optional(string, "sqs-trigger-test")
-    zip_path                           = string
-    queue_name                         = optional(string, "lambda-test-queue")
-    batch_size                         = optional(number, 10)
-    maximum_batching_window_in_seconds = optional(number)
-    max_receive_count                  = optional(number, 3)
-    visibility_timeout_seconds         = optional(number, 30)
-  })
-  default = null
+  validation {
+    condition     = alltrue([for name, trigger in var.triggers : can(trigger.function.name) && can(trigger.function.zip_path)])
+    error_message = "every trigger needs function = { name = ..., zip_path = ... }."
+  }
 }

@@ -7,12 +7,6 @@ module "trigger" {
 
   function           = each.value.function
   probe_state_bucket = try(each.value.probe_state_bucket, "")
-  api                = try(each.value.api, null)
-  s3                 = try(each.value.s3, null)
-  kinesis            = try(each.value.kinesis, null)
-  sns                = try(each.value.sns, null)
-  schedule           = try(each.value.schedule, null)
-  dynamodb           = try(each.value.dynamodb, null)
-  sqs                = try(each.value.sqs, null)
+  trigger            = each.value
   tags               = var.tags
 }

@@ -12,6 +12,11 @@ variable "function" {
   })
 }
 
+variable "trigger" {
+  description = "This instance's trigger: one attribute named after its type holding that type's settings, which the type's file here lists with their defaults; other attributes are ignored."
+  type        = any
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
