@@ -235,11 +235,18 @@ def remove_from_place(there: Settings, workspace: str, leaving: list[str], liste
     """One Terraform run in a place that leaves the named triggers (or probe stacks) out of its map: their
     resources are destroyed, and the record of each one left with none is forgotten. The caller holds the lock."""
     var_file = place_tfvars(there, {}, leaving=frozenset(leaving))
-    try:
-        # The watch probes the endpoint the state lives at, which a destroy may not share with --endpoint.
-        TerraformAdapter(there).apply(workspace, var_file, leaving, listen=listen)
-    except TrigError as failed:
-        raise one_error([failed]) from None  # a dead emulator: one line, with the way out
+    for attempt in range(_RECOVERIES + 1):
+        try:
+            # The watch probes the endpoint the state lives at, which a destroy may not share with --endpoint.
+            TerraformAdapter(there).apply(workspace, var_file, leaving, listen=listen)
+            break
+        except TerraformStopped as stopped:
+            # A delete whose answer a busy emulator lost: run again (the refresh sees what is already gone).
+            if stopped.endpoint_died or attempt == _RECOVERIES:
+                raise one_error([stopped]) from None
+            log.warning("%s: %s; Terraform stopped, destroying again", ", ".join(leaving), stopped.reason)
+        except TrigError as failed:
+            raise one_error([failed]) from None  # a dead emulator: one line, with the way out
     for name in leaving:
         if not resources_of(there, name):
             forget_location(there, name)

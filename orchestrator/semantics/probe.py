@@ -1,7 +1,7 @@
 """The probe stacks: the probe function wired to one trigger type (probe-api, ...).
 
 They are instances of the same trigger stack as the seed triggers, in the workspace of the same
-place, with their own templates: all selected ones applied in one Terraform run, and destroyed
+place, from their types' templates with the probe's values: all selected ones applied in one Terraform run, and destroyed
 in one when the experiments end.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from orchestrator.deploy import place_tfvars, remove_from_place
+from orchestrator.deploy import apply_recovering, place_tfvars, remove_from_place
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.parallel import one_error
 from orchestrator.location import Location, record_location, resources_of, workspace_of
@@ -64,7 +64,8 @@ def apply_probes(settings: Settings, terraform: TerraformAdapter, fragments: Map
         for name in names:
             record_location(settings, name)  # before Terraform makes anything
         try:
-            terraform.apply(workspace, place_tfvars(settings, fragments), names)
+            # As `trig apply` does: a create whose answer a busy emulator lost is applied again or adopted.
+            apply_recovering(settings, terraform, workspace, place_tfvars(settings, fragments), names)
         except TrigError as failed:
             raise one_error([failed]) from None  # a dead emulator: one line, with the way out
     return {name: terraform.trigger_outputs(workspace, name) for name in names}
