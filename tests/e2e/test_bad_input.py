@@ -73,10 +73,12 @@ def test_unreachable_endpoint_answers_within_seconds(applied_api):
 
 def test_template_that_fails_to_render_is_refused(applied_api, project_copy):
     template = project_copy / "terraform" / "envs" / "localstack" / "templates" / "api.tfvars.j2"
-    template.write_text(template.read_text().replace("{{ greeting | hcl }}", "{{ greting | hcl }}"))
+    text = template.read_text()
+    assert "{{ path | hcl }}" in text
+    template.write_text(text.replace("{{ path | hcl }}", "{{ pth | hcl }}"))
     before = state_of(applied_api)
     result = applied_api.run("apply", "api", expect=None, TRIG_PROJECT=str(project_copy))
-    assert_refused(result, 2, "template api.tfvars.j2 failed to render: 'greting' is undefined; fix the template.")
+    assert_refused(result, 2, "template api.tfvars.j2 failed to render: 'pth' is undefined; fix the template.")
     assert state_of(applied_api) == before
 
 
