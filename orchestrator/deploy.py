@@ -151,6 +151,9 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
         for trigger in triggers:
             record_location(settings, trigger.name)  # before Terraform makes anything, so nothing is made untracked
         to_apply = []
+        # Refreshing triggers whose inputs are unchanged usually finds nothing to do: plan first, apply if needed.
+        plan_first = refresh and all(recorded_fingerprint(settings, t.name) == input_fingerprint(settings, fragments[t.name])
+                                     for t in triggers)
         for trigger in triggers:
             if not refresh and unchanged_and_present(settings, trigger, fragments[trigger.name], progress):
                 progress(f"{trigger.name}: inputs unchanged and resources present, Terraform skipped")
@@ -163,7 +166,8 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
             with step(progress, f"applying {applying}", done=f"applied {applying}") as current:
                 var_file = place_tfvars(settings, fragments)
                 try:
-                    results.update(apply_recovering(settings, terraform, workspace, var_file, [t.name for t in to_apply]))
+                    results.update(apply_recovering(settings, terraform, workspace, var_file, [t.name for t in to_apply],
+                                                    plan_first=plan_first))
                 except TrigError as failed:
                     raise one_error([failed]) from None  # a dead emulator: one line, with the way out
                 for trigger in to_apply:
@@ -173,19 +177,26 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
 
 
 def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace: str, var_file: Path,
-                     names: list[str]) -> dict[str, dict[str, int]]:
+                     names: list[str], plan_first: bool = False) -> dict[str, dict[str, int]]:
     """terraform apply of the named triggers, recovering from an answer the emulator lost; returns each one's counts.
 
     A create whose answer was lost either stalls (the watch stops Terraform) or is retried by the
     provider into "already exists". The first is applied again; the second, when this apply made the
     resource, is imported into the state and applied again. Each recovery says so in one line.
+    With plan_first, a plan that changes nothing applies nothing (see TerraformAdapter.apply_if_changed).
     """
     started = datetime.now(timezone.utc)
     tracked_before = {name: len(terraform.trigger_addresses(workspace, name)) for name in names}
     for attempt in range(_RECOVERIES + 1):
         last = attempt == _RECOVERIES
         try:
-            counts = counts_by_trigger(terraform.apply(workspace, var_file, names), names)
+            if plan_first:
+                out = terraform.apply_if_changed(workspace, var_file, names)
+                if out is None:
+                    return {name: {"added": 0, "changed": 0, "destroyed": 0} for name in names}
+            else:
+                out = terraform.apply(workspace, var_file, names)
+            counts = counts_by_trigger(out, names)
             if attempt:
                 # Added by the whole command, interrupted attempts and imports included: the resources
                 # now tracked that were not before, plus those replaced (destroyed, then added).

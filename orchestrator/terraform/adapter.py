@@ -89,10 +89,11 @@ class TerraformAdapter:
 
     def _run(self, workspace: str, method: str, *args: str, ok_codes: tuple[int, ...] = (0,), **options):
         """Call one python-terraform method (apply, destroy, cmd, ...) in a workspace; raise on an unexpected exit code
-        (an error names the triggers targeted, when there are)."""
-        subject = ", ".join(name_of(address) for address in options.get("target") or [])
+        (an error names the triggers targeted, or those given as names=, when there are)."""
+        named = options.pop("names", None) or [name_of(address) for address in options.get("target") or []]
+        subject = ", ".join(named)
         command = args[0] if method == "cmd" else method
-        if method in _TALKS_TO_AWS or (method == "cmd" and command == "import"):
+        if method in _TALKS_TO_AWS or (method == "cmd" and command in ("import", "apply")):
             # Every path that lets the provider talk to AWS passes here: refuse one that could reach real AWS.
             check_endpoint_coverage(self.root)
             options["watch"] = self.watch()
@@ -133,13 +134,27 @@ class TerraformAdapter:
                               target=targets(names))
         return out
 
-    def has_changes(self, workspace: str, var_file: Path, names: list[str]) -> bool:
-        """True when `terraform plan` of the named triggers finds anything to change (-detailed-exitcode: 2)."""
+    def apply_if_changed(self, workspace: str, var_file: Path, names: list[str],
+                         listen: Callable[[str], None] | None = None) -> str | None:
+        """Plan the named triggers and apply that saved plan only when it changes anything; None when it does not.
+
+        For an apply expected to find nothing to do (`trig apply --refresh` with unchanged inputs): a plain
+        `terraform apply` with no changes still starts the provider again for its empty apply (2 to 3 s here)."""
         self.ensure_init()
         self.ensure_workspace(workspace)
+        plan_file = self.work / "plans" / f"{workspace}.apply.tfplan"
+        plan_file.parent.mkdir(parents=True, exist_ok=True)
         code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False,
-                               target=targets(names))
-        return code == 2
+                               out=str(plan_file), target=targets(names), listen=listen)
+        try:
+            if code == 0:
+                return None
+            # A saved plan takes no -target: it holds only what the targeted plan found.
+            _, out, _ = self._run(workspace, "cmd", "apply", str(plan_file), input=False, no_color=IsFlagged,
+                                  names=names, listen=listen)
+            return out
+        finally:
+            plan_file.unlink(missing_ok=True)
 
     # -- state ----------------------------------------------------------------------------
 

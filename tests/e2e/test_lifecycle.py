@@ -179,6 +179,21 @@ def test_a_hostile_greeting_comes_back_verbatim_from_the_api(own):
         "Variables"]["GREETING"] == HOSTILE_GREETING
 
 
+def test_refresh_repairs_drift_the_presence_check_cannot_see(own):
+    """A setting changed behind trig's back (every resource still present): plain apply skips Terraform,
+    --refresh plans, finds the change and applies that plan."""
+    lam = own.client("lambda")
+    lam.update_function_configuration(FunctionName="api-gateway-test", Environment={"Variables": {"GREETING": "drift"}})
+    skipped = own.run("apply", "api", "--set", f"greeting={HOSTILE_GREETING}").stdout
+    assert "Terraform skipped" in skipped, skipped
+    repaired = own.run("apply", "api", "--refresh", "--set", f"greeting={HOSTILE_GREETING}")
+    assert repaired.stdout.splitlines() == ["api: 0 added, 1 changed, 0 destroyed"], repaired.stdout + repaired.stderr
+    assert lam.get_function_configuration(FunctionName="api-gateway-test")["Environment"]["Variables"][
+        "GREETING"] == HOSTILE_GREETING
+    again = own.run("apply", "api", "--refresh", "--set", f"greeting={HOSTILE_GREETING}")
+    assert again.stdout.splitlines() == ["api: 0 added, 0 changed, 0 destroyed"], again.stdout
+
+
 def test_check_confirms_every_type(own):
     check = own.run("check", "--timeout", "60")
     rows = [line.split() for line in check.stdout.splitlines()[1:] if line and not line.startswith(" ")]
