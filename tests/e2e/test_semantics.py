@@ -182,7 +182,11 @@ def test_sqs_batches_returns_a_failed_batch_and_redrives(semantics):
     lines = probe_lines(trig, "sqs", batch["nonce"])
     # The same batches; their order is the logs' (a busy engine logs concurrent batches out of start order).
     assert sorted(batch["counts"]["sizes"]) == sorted(len(e["ids"]) for e in lines if e["outcome"] == "ok")
-    assert max(batch["counts"]["sizes"]) <= 5 and sum(batch["counts"]["sizes"]) == 12
+    # Every message arrived; one may arrive twice (SQS delivers at least once: on a busy machine a batch can
+    # outlive the probe queue's 5 s visibility timeout, and its messages are received again).
+    delivered = [i for e in lines if e["outcome"] == "ok" for i in e["ids"]]
+    assert max(batch["counts"]["sizes"]) <= 5 and sum(batch["counts"]["sizes"]) == len(delivered)
+    assert len(set(delivered)) == 12, delivered
     retried = rows[("sqs", "failing batch retried")]
     assert retried["counts"]["invocations"] == len(probe_lines(trig, "sqs", retried["nonce"])) == 2
     dead = rows[("sqs", "redrive to the dead-letter queue")]
