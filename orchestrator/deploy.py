@@ -114,9 +114,14 @@ def place_tfvars(settings: Settings, fragments: Mapping[str, Path], leaving: fro
                                          if name not in leaving})
 
 
+def inputs_unchanged(settings: Settings, name: str, fragment: Path) -> bool:
+    """True when a trigger's inputs are those of its last successful apply."""
+    return recorded_fingerprint(settings, name) == input_fingerprint(settings, fragment)
+
+
 def unchanged_and_present(settings: Settings, trigger: Trigger, fragment: Path, progress=_quiet) -> bool:
     """True when the inputs are those of the last successful apply and every resource of the state is in the emulator."""
-    if recorded_fingerprint(settings, trigger.name) != input_fingerprint(settings, fragment):
+    if not inputs_unchanged(settings, trigger.name, fragment):
         return False
     resources = resources_of(settings, trigger.name)
     if not resources:
@@ -152,8 +157,7 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
             record_location(settings, trigger.name)  # before Terraform makes anything, so nothing is made untracked
         to_apply = []
         # Refreshing triggers whose inputs are unchanged usually finds nothing to do: plan first, apply if needed.
-        plan_first = refresh and all(recorded_fingerprint(settings, t.name) == input_fingerprint(settings, fragments[t.name])
-                                     for t in triggers)
+        plan_first = refresh and all(inputs_unchanged(settings, t.name, fragments[t.name]) for t in triggers)
         for trigger in triggers:
             if not refresh and unchanged_and_present(settings, trigger, fragments[trigger.name], progress):
                 progress(f"{trigger.name}: inputs unchanged and resources present, Terraform skipped")

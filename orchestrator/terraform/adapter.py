@@ -134,24 +134,18 @@ class TerraformAdapter:
                               target=targets(names))
         return out
 
-    def apply_if_changed(self, workspace: str, var_file: Path, names: list[str],
-                         listen: Callable[[str], None] | None = None) -> str | None:
+    def apply_if_changed(self, workspace: str, var_file: Path, names: list[str]) -> str | None:
         """Plan the named triggers and apply that saved plan only when it changes anything; None when it does not.
 
         For an apply expected to find nothing to do (`trig apply --refresh` with unchanged inputs): a plain
         `terraform apply` with no changes still starts the provider again for its empty apply (2 to 3 s here)."""
-        self.ensure_init()
-        self.ensure_workspace(workspace)
         plan_file = self.work / "plans" / f"{workspace}.apply.tfplan"
-        plan_file.parent.mkdir(parents=True, exist_ok=True)
-        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None, input=False,
-                               out=str(plan_file), target=targets(names), listen=listen)
         try:
-            if code == 0:
+            if not self.plan_to_file(workspace, var_file, names, plan_file):
                 return None
             # A saved plan takes no -target: it holds only what the targeted plan found.
             _, out, _ = self._run(workspace, "cmd", "apply", str(plan_file), input=False, no_color=IsFlagged,
-                                  names=names, listen=listen)
+                                  names=names)
             return out
         finally:
             plan_file.unlink(missing_ok=True)
