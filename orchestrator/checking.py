@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 import logging
 import time
 import uuid
@@ -19,10 +20,10 @@ from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
 from orchestrator.terraform.adapter import TerraformAdapter
-from orchestrator.triggers import REGISTRY, select_triggers, trigger_named
+from orchestrator.functions import Function, Wired, catalogue, select_wired, wired_named
+from orchestrator.own_checks import check_own
 from orchestrator.applied import AppliedTrigger
 from orchestrator.confirmation import Confirmation
-from orchestrator.triggers.base import Trigger
 
 log = logging.getLogger(__name__)
 
@@ -43,27 +44,30 @@ class CheckResult:
     released: int = 0  # invocations trig made to release output the engine held back
 
 
-def applied_triggers(settings: Settings) -> list[str]:
-    """Triggers whose state holds resources (an interrupted apply that made nothing leaves none)."""
+def applied_functions(settings: Settings, known: Mapping[str, Function]) -> list[Function]:
+    """Functions whose state holds resources (an interrupted apply that made nothing leaves none)."""
     applied = []
-    for name in REGISTRY:
+    for name, function in known.items():
         resources = resources_of(settings, name)
         if resources is None or resources:  # a state trig cannot read is not taken for empty
-            applied.append(name)
+            applied.append(function)
     return applied
 
 
-def check_trigger(trigger: Trigger, target: AppliedTrigger, timeout: float) -> CheckResult:
+def check_trigger(trigger: Wired, target: AppliedTrigger, timeout: float) -> CheckResult:
     nonce = uuid.uuid4().hex[:12]
     started = time.monotonic()
     try:
-        confirmation = trigger.fire_and_confirm(target, nonce, timeout)
+        if trigger.own:
+            confirmation = check_own(trigger, target, nonce, timeout)
+        else:
+            confirmation = trigger.type.fire_and_confirm(target, nonce, timeout)
     except (ClientError, BotoCoreError, TrigError) as exc:  # TrigError: the source kept refusing the event
         confirmation = Confirmation(False, f"firing the event failed: {exc}")
     seconds = round(time.monotonic() - started, 2)
     seen = tuple(confirmation.seen)
     if not confirmation.confirmed:
-        seen += tuple(trigger.diagnose(target))
+        seen += tuple(trigger.type.diagnose(target))
     return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen,
                        confirmation.waited, confirmation.released)
 
@@ -81,9 +85,9 @@ def where_applied(settings: Settings, name: str) -> Settings:
     return dataclasses.replace(settings, region=location.region, account_id=location.account_id)
 
 
-def refuse_vanished(targets: dict[str, AppliedTrigger]) -> None:
+def refuse_vanished(targets: Mapping[str, AppliedTrigger]) -> None:
     """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
-    firing an event that cannot arrive."""
+    firing an event that cannot arrive; targets by function."""
     gone, endpoints = {}, set()
     for name, target in targets.items():
         resources = resources_of(target.settings, name) or []
@@ -97,39 +101,43 @@ def refuse_vanished(targets: dict[str, AppliedTrigger]) -> None:
                         f"`trig apply {' '.join(gone)}` repairs it.")
 
 
-def _target(settings: Settings, name: str) -> AppliedTrigger | None:
-    """The applied trigger called name where its state says it is, or None when its state has no outputs."""
-    here = where_applied(settings, name)
-    outputs = TerraformAdapter(here).trigger_outputs(workspace_of(Location.of(here)), name)
-    return AppliedTrigger(here, outputs) if outputs else None
+def _target(settings: Settings, trigger: Wired) -> AppliedTrigger | None:
+    """The applied trigger where its function's state says it is, or None when that state has no outputs."""
+    here = where_applied(settings, trigger.function)
+    outputs = TerraformAdapter(here).trigger_outputs(workspace_of(Location.of(here)), trigger.function)
+    return AppliedTrigger(here, outputs.for_trigger(trigger.type.name, trigger.key)) if outputs else None
 
 
-def applied_target(settings: Settings, name: str) -> AppliedTrigger:
+def applied_target(settings: Settings, name: str, any_of_function: bool = False) -> tuple[Wired, AppliedTrigger]:
     """The applied trigger called name, from its Terraform outputs (for `trig logs` and `trig fire`); refused
     when unknown, not applied or when the emulator does not answer."""
-    trigger = trigger_named(name)
-    target = _target(settings, trigger.name)
+    trigger = wired_named(catalogue(settings), name, any_of_function)
+    target = _target(settings, trigger)
     if target is None:
-        raise UsageError(f"{name} is not applied: run `trig apply {name}` first.")
+        raise UsageError(f"{name} is not applied: run `trig apply {trigger.function}` first.")
     emulator.require_healthy(target.settings.endpoint)
-    return target
+    return trigger, target
 
 
-def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Trigger], dict[str, AppliedTrigger]]:
-    """The triggers to check (default: every applied one), each where its state says it is, refusing any not
-    applied or gone."""
-    triggers = select_triggers(names) if names else [REGISTRY[n] for n in applied_triggers(settings)]
+def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[Wired], dict[str, AppliedTrigger]]:
+    """The triggers to check (default: every applied one), each where its function's state says it is, refusing
+    any not applied or gone; targets by trigger name."""
+    known = catalogue(settings)
+    if names:
+        triggers = select_wired(known, names)
+    else:
+        triggers = [t for function in applied_functions(settings, known) for t in function.triggers]
     if not triggers:
         emulator.require_healthy(settings.endpoint)
-        raise UsageError("no trigger is applied: run `trig apply all` first.")
-    targets = {t.name: _target(settings, t.name) for t in triggers}
-    missing = [name for name, target in targets.items() if target is None]
+        raise UsageError("nothing is applied: run `trig apply all` first.")
+    targets = {t.name: _target(settings, t) for t in triggers}
+    missing = list(dict.fromkeys(t.function for t in triggers if targets[t.name] is None))
     if missing:
         emulator.require_healthy(settings.endpoint)
         raise UsageError(f"{', '.join(missing)} not applied: run `trig apply {' '.join(missing)}` first.")
     for endpoint in dict.fromkeys(target.settings.endpoint for target in targets.values()):
         emulator.require_healthy(endpoint)
-    refuse_vanished(targets)  # type: ignore[arg-type]  # none is None past the check above
+    refuse_vanished({t.function: targets[t.name] for t in triggers})  # type: ignore[misc]  # none is None here
     return triggers, targets  # type: ignore[return-value]
 
 
@@ -137,7 +145,7 @@ def check_triggers(settings: Settings, names: list[str] | None, timeout: float, 
     """Fire one event per trigger (default: every applied one) and confirm it; one result per trigger."""
     triggers, targets = applied_targets(settings, names)
 
-    def check_one(trigger: Trigger) -> CheckResult:
+    def check_one(trigger: Wired) -> CheckResult:
         with step(progress, f"{trigger.name}: firing an event and waiting for its confirmation",
                   done=f"checked {trigger.name}") as current:
             result = check_trigger(trigger, targets[trigger.name], timeout)
@@ -151,11 +159,15 @@ def load_check_triggers(settings: Settings, names: list[str] | None, count: int,
                         timeout: float, progress=_quiet) -> list[LoadResult]:
     """Fire count events per trigger, each with its own nonce, and account for every one."""
     triggers, targets = applied_targets(settings, names)
+    own = [t.name for t in triggers if t.own]
+    if own:
+        raise UsageError(f"--count fires many events through trig's own functions only; {', '.join(own)} run your "
+                         "code: check them without --count.")
 
-    def load_one(trigger: Trigger) -> LoadResult:
+    def load_one(trigger: Wired) -> LoadResult:
         with step(progress, f"{trigger.name}: firing {count} events and accounting for each",
                   done=f"fired {count} events through {trigger.name}") as current:
-            result = load_check(trigger, targets[trigger.name], count, concurrency, timeout)
+            result = load_check(trigger.type, targets[trigger.name], count, concurrency, timeout)
             current.outcome = f"{result.confirmed} confirmed, {result.missing} missing, {result.duplicated} duplicated"
             return result
 

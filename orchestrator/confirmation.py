@@ -71,6 +71,8 @@ def silent_note(events: list[LogEvent]) -> str:
             f"(RequestId {', '.join(silent[:3])}): the engine lost the function's output")
 
 
+# The event of such an invocation: trig's redirect answers it without calling a project's own function.
+RELEASE_EVENT = b'{"trig-release": true}'
 # How many times a check invokes the function itself to release output the engine holds back.
 RELEASES = 3
 
@@ -103,7 +105,7 @@ class HeldOutput:
             return
         self.released += 1
         try:
-            self.target.client("lambda").invoke(FunctionName=self.target.function_name, Payload=b"{}")
+            self.target.client("lambda").invoke(FunctionName=self.target.function_name, Payload=RELEASE_EVENT)
         except (ClientError, BotoCoreError) as exc:
             log.debug("releasing the output of %s failed: %s", self.target.function_name, exc)
 

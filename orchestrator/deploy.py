@@ -23,26 +23,17 @@ from orchestrator.lost_answers import LostCreate, created_since, lost_creates
 from orchestrator.parallel import in_parallel, one_error
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
-from orchestrator.set_values import check_sets, merge_config_sets, values_for
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.terraform.diagnostics import completed, counts_by_trigger
-from orchestrator.tfvars import fragment_path, write_place_tfvars, write_tfvars
-from orchestrator.triggers import REGISTRY, select_triggers
-from orchestrator.triggers.base import Trigger
+from orchestrator.functions import Function, chosen_functions
+from orchestrator.tfvars import fragment_path, write_function_tfvars, write_place_tfvars
 
 log = logging.getLogger(__name__)
 
 
 def _quiet(message: str) -> None:
     log.info(message)
-
-
-def trigger_tfvars(settings: Settings, trigger: Trigger, sets: Mapping[str, str]) -> Path:
-    """Build the trigger's zip and render its part of the tfvars (defaults, then the --set values that apply to it)."""
-    values = values_for(trigger, sets)
-    return write_tfvars(settings, trigger.name, trigger.function_dir, trigger.handler, trigger.template,
-                        values, trigger.environment(values))
 
 
 def require_emulator(settings: Settings) -> None:
@@ -80,15 +71,13 @@ def counts_text(counts: Mapping[str, int]) -> str:
 
 
 def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
-                     progress=_quiet) -> tuple[list[Trigger], dict[str, Path], TerraformAdapter]:
-    """What apply and plan both do first: check the request, render each trigger's tfvars, find the emulator, init."""
-    triggers = select_triggers(names)
-    check_sets(triggers, sets, REGISTRY.values())
-    sets = merge_config_sets(settings, triggers, sets)
+                     progress=_quiet) -> tuple[list[Function], dict[str, Path], TerraformAdapter]:
+    """What apply and plan both do first: check the request, render each function's tfvars, find the emulator, init."""
+    triggers = chosen_functions(settings, names, sets)
     check_endpoint_coverage(settings.env_dir)  # before anything is written or started
     refuse_legacy_states(settings)
     refuse_misplaced(settings, names)
-    fragments = {t.name: trigger_tfvars(settings, t, sets) for t in triggers}
+    fragments = {t.name: write_function_tfvars(settings, t) for t in triggers}
     require_emulator(settings)
     terraform = TerraformAdapter(settings)
     init_terraform(terraform, progress)
@@ -97,7 +86,7 @@ def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, st
 
 def refuse_misplaced(settings: Settings, names: list[str]) -> None:
     """Refuse triggers whose resources are at another region, account or live emulator than the settings name."""
-    refuse_applied_elsewhere(settings, placed_triggers(settings, [t.name for t in select_triggers(names)]),
+    refuse_applied_elsewhere(settings, placed_triggers(settings, [f.name for f in chosen_functions(settings, names)]),
                              emulator.is_healthy)
 
 
@@ -119,7 +108,7 @@ def inputs_unchanged(settings: Settings, name: str, fragment: Path) -> bool:
     return recorded_fingerprint(settings, name) == input_fingerprint(settings, fragment)
 
 
-def unchanged_and_present(settings: Settings, trigger: Trigger, fragment: Path, progress=_quiet) -> bool:
+def unchanged_and_present(settings: Settings, trigger: Function, fragment: Path, progress=_quiet) -> bool:
     """True when the inputs are those of the last successful apply and every resource of the state is in the emulator."""
     if not inputs_unchanged(settings, trigger.name, fragment):
         return False
@@ -302,7 +291,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     resources went with it), where its state is cleared against the current endpoint. One
     Terraform run per place: an apply that leaves the destroyed triggers out and targets them.
     """
-    triggers = select_triggers(names)
+    triggers = chosen_functions(settings, names)
     refuse_legacy_states(settings)
     placed = placed_triggers(settings, [t.name for t in triggers])
     applied = [t for t in triggers if t.name in placed]
@@ -314,7 +303,7 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
         progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
     elif applied:
         progress(f"destroying {', '.join(f'{t.name} {where[t.name].describe(endpoint=True)}' for t in applied)}")
-    groups: dict[Location, list[Trigger]] = {}
+    groups: dict[Location, list[Function]] = {}
     for trigger in applied:
         groups.setdefault(where[trigger.name], []).append(trigger)
 

@@ -18,7 +18,6 @@ from orchestrator.logwatch import Invocation, LogEvent, group_invocations
 from orchestrator.progress import Progress, step
 from orchestrator.settings import Settings
 from orchestrator.checking import applied_target
-from orchestrator.triggers import REGISTRY
 from orchestrator.applied import now_ms
 from orchestrator.confirmation import wait_for_lines
 from orchestrator.triggers.base import Sent, UserEvent
@@ -61,8 +60,8 @@ def read_event_body(data: str | None, file: Path | None) -> bytes | None:
 
 def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, progress: Progress = lambda m: None) -> FireResult:
     """Send the event through the applied trigger; for an asynchronous or stream one, wait for its invocation's lines."""
-    target = applied_target(settings, name)
-    trigger = REGISTRY[name]
+    wired, target = applied_target(settings, name)
+    trigger = wired.type
     started = now_ms()
     try:
         sent = trigger.send_event(target, event, timeout)

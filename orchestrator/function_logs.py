@@ -45,7 +45,7 @@ def tail_logs(settings: Settings, name: str, since_seconds: float, follow: bool,
     Returns how many events were emitted. Following ends on Ctrl-C (KeyboardInterrupt) or when should_stop() holds;
     pause(seconds) waits between reads (an Event's wait ends it early).
     """
-    target = applied_target(settings, name)
+    _, target = applied_target(settings, name, any_of_function=True)
     logs = target.client("logs")
     start = now_ms() - int(since_seconds * 1000)
     seen: set[tuple] = set()

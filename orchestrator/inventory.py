@@ -11,7 +11,7 @@ from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
 from orchestrator.location import Location, applied_location, recorded_location, resources_of, same_endpoint
 from orchestrator.settings import Settings
-from orchestrator.triggers import REGISTRY
+from orchestrator.functions import catalogue
 
 PRESENT, MISSING, NOT_APPLIED, UNKNOWN = "present", "missing", "not_applied", "unknown"
 
@@ -59,7 +59,7 @@ def survey_triggers(settings: Settings, answers: Callable[[str], bool] = emulato
     answering = _Answering(known or {}, answers)
     factories: dict[Location, ClientFactory] = {}
     statuses = []
-    for name in REGISTRY:
+    for name in catalogue(settings):
         resources = resources_of(settings, name)
         if resources == []:
             statuses.append(TriggerStatus(name, NOT_APPLIED))

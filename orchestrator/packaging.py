@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,16 +36,27 @@ def _package_files(src_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(src_dir).as_posix())
 
 
-def zip_bytes(src_dir: Path) -> bytes:
-    """The zip of src_dir: entries sorted, fixed timestamps and permissions, deflated."""
+def _source_entries(source: Path) -> list[tuple[str, bytes]]:
+    """The files of a function's source: a folder's (caches left out), or the members of a built .zip."""
+    if source.suffix == ".zip" and source.is_file():
+        with zipfile.ZipFile(source) as archive:
+            return sorted((info.filename, archive.read(info)) for info in archive.infolist() if not info.is_dir())
+    return [(path.relative_to(source).as_posix(), path.read_bytes()) for path in _package_files(source)]
+
+
+def zip_bytes(src_dir: Path, extra: Mapping[str, bytes] | None = None) -> bytes:
+    """The zip of src_dir (a folder or a .zip) with extra files at its top: entries sorted, fixed timestamps
+    and permissions, deflated."""
+    entries = dict(_source_entries(src_dir))
+    entries.update(extra or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in _package_files(src_dir):
-            info = zipfile.ZipInfo(path.relative_to(src_dir).as_posix(), date_time=_FIXED_DATE)
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, entries[name])
     return buffer.getvalue()
 
 
@@ -78,10 +90,13 @@ def import_handler_module(src_dir: Path, module: str, source: Path) -> None:
         raise UsageError(f"{source} does not import ({reason}): fix the handler or add what it needs to the folder.")
 
 
-def build_function_zip(src_dir: Path, out_path: Path, handler: str = "handler.handler") -> BuiltZip:
-    """Build src_dir into out_path, rewriting the file only when its bytes change."""
-    check_handler_source(src_dir, handler)
-    data = zip_bytes(src_dir)
+def build_function_zip(src_dir: Path, out_path: Path, handler: str = "handler.handler",
+                       extra: Mapping[str, bytes] | None = None, check: bool = True) -> BuiltZip:
+    """Build src_dir (and extra files) into out_path, rewriting the file only when its bytes change; with check,
+    the handler's module must import first (a project's functions are checked when their file is read)."""
+    if check:
+        check_handler_source(src_dir, handler)
+    data = zip_bytes(src_dir, extra)
     if not out_path.exists() or out_path.read_bytes() != data:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         temporary = out_path.with_suffix(".zip.tmp")

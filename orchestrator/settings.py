@@ -179,18 +179,25 @@ def config_where(path: Path, key: tuple[str, ...]) -> str:
     return f"config file {path}" + (f", line {line}" if line else "")
 
 
+def read_config_table(path: Path | None) -> dict:
+    """trig's table of a config file as TOML reads it: [tool.trig] of a pyproject.toml, a whole trig.toml."""
+    if path is None:
+        return {}
+    data = _read_toml(path)
+    return data.get("tool", {}).get("trig", {}) if path.name == "pyproject.toml" else data
+
+
 def read_config_file(path: Path | None) -> ConfigFile:
     """The trig table of a config file: known keys only, values as strings, `set` as a NAME -> VALUE table."""
     if path is None:
         return ConfigFile(None, {}, {})
-    data = _read_toml(path)
-    table = data.get("tool", {}).get("trig", {}) if path.name == "pyproject.toml" else data
+    table = read_config_table(path)
     for key in table:
-        if key not in CONFIG_KEYS and key != "set":
+        if key not in CONFIG_KEYS and key not in ("set", "functions"):
             close = difflib.get_close_matches(key, [*CONFIG_KEYS, "set"], n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise UsageError(f"{config_where(path, (key,))}: unknown key {key!r}{hint}; known keys are "
-                             f"{', '.join(CONFIG_KEYS)} and the set table.")
+                             f"{', '.join(CONFIG_KEYS)}, the set table and the functions tables.")
     sets = table.get("set", {})
     if not isinstance(sets, dict) or any(isinstance(v, (dict, list)) for v in sets.values()):
         raise UsageError(f"{config_where(path, ('set',))}: `set` must be a table of NAME = VALUE, such as greeting = \"hi\".")

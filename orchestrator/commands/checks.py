@@ -30,12 +30,13 @@ JunitOpt = Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", hel
 
 
 def print_results(results: list[checking.CheckResult]) -> None:
-    typer.echo(f"{'TRIGGER':<10} {'INVOCATION':<13} {'VERDICT':<8} {'SECONDS':>7}  DETAIL")
+    width = max([10, *(len(r.trigger) + 1 for r in results)])  # a project's triggers: `orders.queue`
+    typer.echo(f"{'TRIGGER':<{width}} {'INVOCATION':<13} {'VERDICT':<8} {'SECONDS':>7}  DETAIL")
     for r in results:
-        typer.echo(f"{r.trigger:<10} {r.invocation:<13} {'ok' if r.ok else 'FAILED':<8} {r.seconds:>7.2f}  {r.detail}")
+        typer.echo(f"{r.trigger:<{width}} {r.invocation:<13} {'ok' if r.ok else 'FAILED':<8} {r.seconds:>7.2f}  {r.detail}")
         if not r.ok:
             for line in r.seen:
-                typer.echo(f"{'':<42}seen: {line}")
+                typer.echo(f"{'':<{width + 32}}seen: {line}")
 
 
 def _print_rows(rows: list[semantics.Row]) -> None:

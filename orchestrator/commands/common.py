@@ -27,13 +27,13 @@ TRIGGER_NAMES = ", ".join(REGISTRY)
 def triggers_argument(example: str):
     """The TRIGGER... argument of apply, destroy, run and plan, with the command's own example."""
     return Annotated[list[str], typer.Argument(metavar="TRIGGER", show_default=False,
-                                               help=f"Triggers: {TRIGGER_NAMES} or all. Example: {example}")]
+                                               help=f"Triggers: {TRIGGER_NAMES} or all; with a project file, its functions (FUNCTION, or FUNCTION.TRIGGER for one of its triggers) or all. Example: {example}")]
 
 
 def trigger_argument(example: str):
     """The single TRIGGER argument of logs and fire, with the command's own example."""
     return Annotated[str, typer.Argument(metavar="TRIGGER", show_default=False,
-                                         help=f"One trigger: {TRIGGER_NAMES}. Example: {example}")]
+                                         help=f"One trigger: {TRIGGER_NAMES}; with a project file, FUNCTION.TRIGGER (or a function with one trigger). Example: {example}")]
 
 
 def json_option(example: str):

@@ -60,7 +60,7 @@ def check_semantics(settings: Settings, names: list[str], sets: Mapping[str, str
             outputs = apply_probes(settings, terraform, fragments)
 
         def run(spec: ProbeSpec) -> list[Row]:
-            target = AppliedTrigger(settings, outputs[spec.workspace])
+            target = AppliedTrigger(settings, outputs[spec.workspace].for_trigger(spec.name, spec.name))
             with step(progress, f"{spec.name}: running the {spec.invocation} experiments on {target.function_name}",
                       done=f"{spec.name}: ran the {spec.invocation} experiments") as current:
                 try:

@@ -19,9 +19,11 @@ from orchestrator.set_values import values_for
 from orchestrator.settings import Settings
 from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.terraform.state import Outputs
-from orchestrator.tfvars import write_tfvars
+from orchestrator.packaging import build_function_zip
+from orchestrator.tfvars import TriggerPart, write_tfvars
 from orchestrator.triggers.base import ProbeSpec
 
+PROBE_RUNTIME = "python3.12"
 # Settings whose value the experiments compute with, so --set must give a whole number.
 _NUMBERS = ("maximum_retry_attempts", "batch_size", "timeout", "memory_size", "max_receive_count",
             "visibility_timeout")
@@ -41,8 +43,10 @@ def probe_values(spec: ProbeSpec, sets: Mapping[str, str]) -> dict[str, object]:
 
 def write_probe_tfvars(settings: Settings, spec: ProbeSpec, values: Mapping[str, object]) -> Path:
     """Build the probe zip and render the probe stack's part of the tfvars under .trig/; returns its path."""
-    return write_tfvars(settings, spec.workspace, spec.function_dir, spec.handler, spec.template, values,
-                        spec.environment(values, settings.endpoint))
+    built = build_function_zip(settings.functions_dir / spec.function_dir,
+                               settings.home / "build" / f"{spec.workspace}.zip", spec.handler)
+    return write_tfvars(settings, spec.workspace, built, {**values, "handler": spec.handler, "runtime": PROBE_RUNTIME},
+                        spec.environment(values, settings.endpoint), [TriggerPart(spec.name, spec.template, values)])
 
 
 def _remove(settings: Settings, names: list[str]) -> None:

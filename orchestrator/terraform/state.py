@@ -78,6 +78,12 @@ class Outputs(Mapping[str, object]):
         raise OutputNotFound(name if key is None else f"{name}.{key}",
                              sorted(container) if isinstance(container, Mapping) else [])
 
+    def for_trigger(self, type_name: str, key: str) -> Outputs:
+        """The outputs of a function's stack as one of its triggers sees them: its type's output holds that
+        trigger's values only (`of("sqs", "queue_url")` is then this trigger's queue)."""
+        per_trigger = self.values.get(type_name)
+        return Outputs({**self.values, type_name: per_trigger.get(key) if isinstance(per_trigger, Mapping) else None})
+
     @property
     def function_name(self) -> str:
         return str(self.of("function_name"))

@@ -44,6 +44,8 @@ class ApiTrigger(Trigger):
     name = "api"
     listed = 1
     invocation = "synchronous"
+    source_setting = "api_name"
+    function_only = frozenset({"greeting"})  # the walk-through function's GREETING
     fire_options = {"query": "a query parameter"}
     row = TypeRow(
         trigger="API Gateway REST API `GET /hello` (`AWS_PROXY`)",

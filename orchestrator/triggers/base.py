@@ -113,6 +113,12 @@ class Trigger(ABC):
     # MiniStack): a Lambda function's create takes about 5 s. Parallel applies let the slowest
     # one go first on the CPU.
     provider_wait_seconds: ClassVar[float] = 5.0
+    # The setting naming the trigger's source (queue, bucket, stream...): a project file's trigger that does not
+    # set it gets `<function>-<trigger>`, and no two triggers of a type may share one.
+    source_setting: ClassVar[str]
+    # Settings among the defaults that only the walk-through's function of this type reads (a project file's
+    # trigger cannot set them).
+    function_only: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def function_dir(self) -> str:

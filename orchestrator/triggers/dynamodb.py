@@ -11,6 +11,7 @@ _BATCH_WRITE_LIMIT = 25
 
 class DynamodbTrigger(StreamTrigger):
     name = "dynamodb"
+    source_setting = "table"
     listed = 6
     probe_source = {"table": "trig-probe-table"}
     record_unit = "items"

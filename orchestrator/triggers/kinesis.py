@@ -15,6 +15,7 @@ PARTITION_KEY = "123"
 
 class KinesisTrigger(StreamTrigger):
     name = "kinesis"
+    source_setting = "stream"
     listed = 3
     provider_wait_seconds = 20.0  # the provider waits about 20 s after CreateStream
     probe_source = {"stream": "trig-probe-stream"}

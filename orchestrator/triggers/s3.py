@@ -37,6 +37,7 @@ class S3Trigger(Trigger):
     name = "s3"
     listed = 2
     invocation = "asynchronous"
+    source_setting = "bucket"
     action = "PutObject"
     fire_options = {"data": "the object's content", "key": "the object key"}
     row = TypeRow(

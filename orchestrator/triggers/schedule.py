@@ -42,6 +42,7 @@ def entry(target: AppliedTrigger, detail: dict) -> dict:
 
 class ScheduleTrigger(Trigger):
     name = "schedule"
+    source_setting = "rule"
     listed = 5
     invocation = "asynchronous"
     action = "PutEvents"

@@ -13,6 +13,7 @@ from orchestrator.triggers.base import AppliedTrigger, NewNonce, Trigger, TypeRo
 
 class SnsTrigger(Trigger):
     name = "sns"
+    source_setting = "topic"
     listed = 4
     invocation = "asynchronous"
     action = "Publish"

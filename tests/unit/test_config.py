@@ -88,7 +88,7 @@ def test_an_unknown_top_level_key_names_the_file_and_line(clean_env, tmp_path):
     with pytest.raises(UsageError) as caught:
         resolve_settings()
     assert str(caught.value) == (f"config file {tmp_path / 'pyproject.toml'}, line 7: unknown key 'greting'; known keys "
-                                 "are endpoint, region, plugin_dir, terraform_bin, account and the set table.")
+                                 "are endpoint, region, plugin_dir, terraform_bin, account, the set table and the functions tables.")
 
 
 @pytest.mark.parametrize(("body", "message"), [

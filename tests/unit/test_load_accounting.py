@@ -9,7 +9,7 @@ from orchestrator import reports
 from orchestrator.load import LoadResult, MissingSplit, split_missing
 from orchestrator.logwatch import LogEvent, group_invocations, watch
 from orchestrator.experiments.verdicts import PASS, Row
-from orchestrator.confirmation import RELEASES, HeldOutput, should_release, silent_note
+from orchestrator.confirmation import RELEASE_EVENT, RELEASES, HeldOutput, should_release, silent_note
 from orchestrator.triggers.s3 import BANNER, logged_object
 
 FIRED = [f"n{i:02d}" for i in range(10)]
@@ -118,7 +118,7 @@ def test_output_held_back_is_asked_for_once_per_silent_invocation_and_never_more
     assert held.note(True) == ""
     held.release_if_silent(silent)
     held.release_if_silent(silent)  # the same silent invocation asks once
-    assert target.lam.invoked == [("s3-trigger-test", b"{}")] and held.released == 1
+    assert target.lam.invoked == [("s3-trigger-test", RELEASE_EVENT)] and held.released == 1
     assert "logged only once trig invoked the function 1 more time(s)" in held.note(True)
     assert "to release it, in vain" in held.note(False)
 

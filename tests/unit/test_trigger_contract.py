@@ -37,14 +37,15 @@ def test_the_module_has_the_standard_files(trigger):
 @pytest.mark.parametrize("trigger", TYPES, ids=lambda t: t.name)
 def test_the_trigger_stack_composes_the_module_in_its_own_file(trigger):
     text = (PROJECT / "terraform" / "modules" / "trigger_stack" / f"{trigger.name}.tf").read_text(encoding="utf-8")
-    assert f'source = "../{trigger.module}"' in text
-    assert f"try(var.trigger.{trigger.name}, null)" in text and f'output "{trigger.name}"' in text
+    assert f'source   = "../{trigger.module}"' in text and "for_each = local." in text
+    assert f"try(trigger.{trigger.name}, null)" in text and f'output "{trigger.name}"' in text
+    assert f'to   = module.{trigger.name}["{trigger.name}"]' in text  # stacks applied before keep their place
 
 
 @pytest.mark.parametrize("root", ["localstack", "aws"])
-def test_both_roots_pass_each_trigger_on_whole_and_name_no_type(root):
+def test_both_roots_pass_each_function_s_triggers_on_whole_and_name_no_type(root):
     text = (PROJECT / "terraform" / "envs" / root / "main.tf").read_text(encoding="utf-8")
-    assert 'source   = "../../modules/trigger_stack"' in text and "trigger  " in text and "= each.value" in text
+    assert 'source   = "../../modules/trigger_stack"' in text and "triggers " in text and "each.value" in text
     named = [t.name for t in TYPES if re.search(rf"\b{t.name}\b", text)]
     assert not named, f"terraform/envs/{root}/main.tf names {named}: pass the trigger on whole"
 

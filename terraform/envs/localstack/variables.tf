@@ -38,7 +38,7 @@ variable "tags" {
 }
 
 variable "triggers" {
-  description = "Every trigger applied at this endpoint, region and account, by name: its function and its one trigger's settings (see modules/trigger_stack for their types)."
+  description = "Every function applied at this endpoint, region and account, by name: the function and its triggers by name, each with its type's settings (see modules/trigger_stack for their types)."
   type        = any
   default     = {}
 }

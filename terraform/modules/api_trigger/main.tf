@@ -27,7 +27,7 @@ resource "aws_api_gateway_integration" "this" {
 }
 
 resource "aws_lambda_permission" "this" {
-  statement_id  = "apigateway-invoke"
+  statement_id  = var.statement_id
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "apigateway.amazonaws.com"

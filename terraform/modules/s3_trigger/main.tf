@@ -5,7 +5,7 @@ resource "aws_s3_bucket" "this" {
 }
 
 resource "aws_lambda_permission" "this" {
-  statement_id  = "s3-put-event"
+  statement_id  = var.statement_id
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "s3.amazonaws.com"

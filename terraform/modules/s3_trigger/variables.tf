@@ -77,3 +77,14 @@ variable "on_failure_queue_name" {
   type        = string
   default     = ""
 }
+
+variable "statement_id" {
+  description = "Id of the statement that lets the service invoke the function; one per trigger of a function."
+  type        = string
+  default     = "s3-put-event"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,100}$", var.statement_id))
+    error_message = "statement_id must be 1 to 100 letters, digits, hyphens or underscores."
+  }
+}

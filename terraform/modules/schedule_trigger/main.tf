@@ -9,7 +9,7 @@ resource "aws_cloudwatch_event_rule" "this" {
 }
 
 resource "aws_lambda_permission" "this" {
-  statement_id  = "events-rule"
+  statement_id  = var.statement_id
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "events.amazonaws.com"

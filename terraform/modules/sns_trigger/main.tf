@@ -4,7 +4,7 @@ resource "aws_sns_topic" "this" {
 }
 
 resource "aws_lambda_permission" "this" {
-  statement_id  = "sns-publish"
+  statement_id  = var.statement_id
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "sns.amazonaws.com"

@@ -1,30 +1,39 @@
 # Synchronous trigger: a REST API whose GET method proxies to the function.
-# Set by `api = { ... }` in the instance's trigger; a setting left out takes its default below.
+# One per trigger set by `api = { ... }` in var.triggers; a setting left out takes its default below.
 locals {
-  api = try(var.trigger.api, null) == null ? null : merge({
+  api = { for key, trigger in var.triggers : key => merge({
     name       = "API Gateway Test"
     path_part  = "hello"
     stage_name = "prod"
-  }, var.trigger.api)
+  }, trigger.api) if try(trigger.api, null) != null }
 }
 
 module "api" {
-  source = "../api_trigger"
-  count  = local.api == null ? 0 : 1
+  source   = "../api_trigger"
+  for_each = local.api
 
-  api_name            = local.api.name
-  path_part           = local.api.path_part
-  stage_name          = local.api.stage_name
+  api_name            = each.value.name
+  path_part           = each.value.path_part
+  stage_name          = each.value.stage_name
   function_name       = module.function.function_name
   function_invoke_arn = module.function.invoke_arn
   tags                = var.tags
+  # The walk-through's trigger keeps the id it always had; every other trigger of the function has its own.
+  statement_id = each.key == "api" ? "apigateway-invoke" : "apigateway-invoke-${each.key}"
 }
 
 output "api" {
   description = "REST API id, stage and path, for firing requests at the emulator."
-  value = local.api == null ? null : {
-    rest_api_id = module.api[0].rest_api_id
-    stage_name  = module.api[0].stage_name
-    path        = module.api[0].path
-  }
+  value = { for key, this in module.api : key => {
+    rest_api_id = this.rest_api_id
+    stage_name  = this.stage_name
+    path        = this.path
+  } }
+}
+
+# Before a function could have several triggers, a stack held one trigger, counted; trig keys the
+# walk-through's triggers by their type's name, so their resources keep their place.
+moved {
+  from = module.api[0]
+  to   = module.api["api"]
 }

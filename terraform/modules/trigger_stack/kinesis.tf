@@ -1,7 +1,7 @@
 # Stream trigger: a Kinesis stream read by an event source mapping.
-# Set by `kinesis = { ... }` in the instance's trigger; a setting left out takes its default below.
+# One per trigger set by `kinesis = { ... }` in var.triggers; a setting left out takes its default below.
 locals {
-  kinesis = try(var.trigger.kinesis, null) == null ? null : merge({
+  kinesis = { for key, trigger in var.triggers : key => merge({
     stream_name       = "lambda-test"
     shard_count       = 1
     batch_size        = 100
@@ -10,23 +10,23 @@ locals {
     maximum_retry_attempts         = null
     bisect_batch_on_function_error = null
     on_failure_queue_name          = ""
-  }, var.trigger.kinesis)
+  }, trigger.kinesis) if try(trigger.kinesis, null) != null }
 }
 
 module "kinesis" {
-  source = "../kinesis_trigger"
-  count  = local.kinesis == null ? 0 : 1
+  source   = "../kinesis_trigger"
+  for_each = local.kinesis
 
-  stream_name        = local.kinesis.stream_name
-  shard_count        = local.kinesis.shard_count
-  batch_size         = local.kinesis.batch_size
-  starting_position  = local.kinesis.starting_position
+  stream_name        = each.value.stream_name
+  shard_count        = each.value.shard_count
+  batch_size         = each.value.batch_size
+  starting_position  = each.value.starting_position
   function_name      = module.function.function_name
   function_role_name = module.function.role_name
 
-  maximum_retry_attempts         = local.kinesis.maximum_retry_attempts
-  bisect_batch_on_function_error = local.kinesis.bisect_batch_on_function_error
-  on_failure_queue_name          = local.kinesis.on_failure_queue_name
+  maximum_retry_attempts         = each.value.maximum_retry_attempts
+  bisect_batch_on_function_error = each.value.bisect_batch_on_function_error
+  on_failure_queue_name          = each.value.on_failure_queue_name
   # MiniStack drops tags passed to CreateStream, so tagging the stream here would
   # show as a change on every plan after the first apply.
   tags = {}
@@ -34,9 +34,16 @@ module "kinesis" {
 
 output "kinesis" {
   description = "Stream and event source mapping, for putting records that invoke the function."
-  value = local.kinesis == null ? null : {
-    stream_name               = module.kinesis[0].stream_name
-    event_source_mapping_uuid = module.kinesis[0].event_source_mapping_uuid
-    on_failure_queue_url      = module.kinesis[0].on_failure_queue_url
-  }
+  value = { for key, this in module.kinesis : key => {
+    stream_name               = this.stream_name
+    event_source_mapping_uuid = this.event_source_mapping_uuid
+    on_failure_queue_url      = this.on_failure_queue_url
+  } }
+}
+
+# Before a function could have several triggers, a stack held one trigger, counted; trig keys the
+# walk-through's triggers by their type's name, so their resources keep their place.
+moved {
+  from = module.kinesis[0]
+  to   = module.kinesis["kinesis"]
 }

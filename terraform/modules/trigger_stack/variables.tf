@@ -1,5 +1,5 @@
 variable "function" {
-  description = "The trigger's Lambda function: name, zip built by trig, and settings."
+  description = "The Lambda function its triggers invoke: name, zip built by trig, and settings."
   type = object({
     name        = string
     zip_path    = string
@@ -12,9 +12,10 @@ variable "function" {
   })
 }
 
-variable "trigger" {
-  description = "This instance's trigger: one attribute named after its type holding that type's settings, which the type's file here lists with their defaults; other attributes are ignored."
+variable "triggers" {
+  description = "The function's triggers by name, each with one attribute named after its type holding that type's settings, which the type's file here lists with their defaults; other attributes are ignored."
   type        = any
+  default     = {}
 }
 
 variable "tags" {

@@ -1,0 +1,123 @@
+"""Checks of a project's own functions: fire one event carrying a nonce through the real trigger, then read what
+trig's redirect recorded (orchestrator/redirect): which invocation received the event, by its identity, and
+whether the user's handler returned or raised. The user's function need not log anything.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from orchestrator.applied import AppliedTrigger, now_ms
+from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
+from orchestrator.logwatch import LogEvent
+
+RECEIVED = "TRIG-RECEIVED "
+OUTCOME = "TRIG-OUTCOME "
+TIMED_OUT = "Task timed out after"
+# What an own API trigger's check sends: the nonce as a query parameter of the trigger's path.
+QUERY_NAME = "trig"
+
+
+def _records(events: list[LogEvent], prefix: str) -> list[dict]:
+    found = []
+    for event in events:
+        at = event.message.find(prefix)
+        if at < 0:
+            continue
+        try:
+            record = json.loads(event.message[at + len(prefix):])
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            found.append(record)
+    return found
+
+
+@dataclass(frozen=True)
+class Received:
+    """What the redirect recorded of the invocations whose event carried one nonce."""
+
+    requests: list[str] = field(default_factory=list)  # invocations that received it, in order
+    outcomes: list[dict] = field(default_factory=list)  # their outcomes, in order
+    timed_out: bool = False
+
+    @property
+    def failure(self) -> dict | None:
+        return next((o for o in self.outcomes if not o.get("ok")), None)
+
+    @property
+    def returned(self) -> bool:
+        return any(o.get("ok") for o in self.outcomes)
+
+
+def received(events: list[LogEvent], nonce: str) -> Received:
+    """The invocations that received an event carrying nonce, and their outcomes."""
+    requests = [str(r.get("request")) for r in _records(events, RECEIVED)
+                if any(nonce in str(identity) for identity in r.get("ids") or [])]
+    outcomes = [o for o in _records(events, OUTCOME) if str(o.get("request")) in requests]
+    timed_out = bool(requests) and any(TIMED_OUT in e.message for e in events)
+    return Received(requests, outcomes, timed_out)
+
+
+def _settled(nonce: str, expect_log: str | None):
+    def settled(events: list[LogEvent]) -> bool:
+        seen = received(events, nonce)
+        if seen.failure is not None or seen.timed_out:
+            return True
+        return seen.returned and (expect_log is None or any(expect_log in e.message for e in events))
+    return settled
+
+
+def confirm_received(target: AppliedTrigger, start_ms: int, timeout: float, nonce: str, sent: str,
+                     expect_log: str | None = None) -> Confirmation:
+    """Wait until the function's invocation that received the nonce's event has returned (and logged expect_log,
+    if given) or failed; say which, with the function's error, or that nothing received the event."""
+    held = HeldOutput(target)
+    watched = wait_for_lines(target, start_ms, timeout, _settled(nonce, expect_log), held)
+    seen = received(watched.seen, nonce)
+    where = f"{target.function_name} (request {seen.requests[0]})" if seen.requests else target.function_name
+    lines = last_lines(watched.seen)
+    if seen.failure is not None:
+        frame = f" at {seen.failure['frame']}" if seen.failure.get("frame") else ""
+        return Confirmation(False, f"delivered to {where}, which failed: {seen.failure.get('error')}{frame}",
+                            lines, watched.waited, held.released)
+    if seen.timed_out:
+        return Confirmation(False, f"delivered to {where}, which failed: {TIMED_OUT} its timeout",
+                            lines, watched.waited, held.released)
+    if seen.returned and watched.found:
+        logged = f", and logged {expect_log!r}" if expect_log else ""
+        return Confirmation(True, f"event {nonce} received by {where}, which returned{logged}",
+                            lines, watched.waited, held.released)
+    if seen.returned:
+        return Confirmation(False, f"event {nonce} received by {where}, which returned but never logged "
+                                   f"{expect_log!r} (waited {watched.waited:.1f} s)", lines, watched.waited, held.released)
+    if seen.requests:
+        return Confirmation(False, f"event {nonce} received by {where}, which had not finished after "
+                                   f"{watched.waited:.1f} s", lines, watched.waited, held.released)
+    return Confirmation(False, f"no invocation of {target.function_name} received the event carrying {nonce} after "
+                               f"{sent}{silent_note(watched.seen)} (waited {watched.waited:.1f} s)",
+                        lines, watched.waited, held.released)
+
+
+def check_own(wired, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
+    """Fire one event carrying nonce through a project trigger and confirm from the redirect's records; an API
+    trigger's answer must be 2xx (or its expect_status), and is reported with its body's start."""
+    kind = wired.type
+    expect_log = wired.expect_log.replace("{nonce}", nonce) if wired.expect_log else None
+    start = now_ms()
+    started = time.monotonic()
+    if kind.name == "api":
+        status, body = kind.get(target, {QUERY_NAME: nonce})
+        answer = f"HTTP {status}: {body[:200]}"
+        expected = wired.expect_status
+        if (status != expected) if expected is not None else not 200 <= status < 300:
+            return Confirmation(False, f"{answer} (expected {expected or '2xx'})", [answer],
+                                round(time.monotonic() - started, 1))
+        confirmation = confirm_received(target, start, timeout, nonce, "GET", expect_log)
+        return Confirmation(confirmation.confirmed, f"{answer}; {confirmation.detail}", confirmation.seen,
+                            confirmation.waited, confirmation.released)
+    text = wired.event.read_text(encoding="utf-8").replace("{nonce}", nonce) if wired.event else kind.payload(nonce)
+    kind.send(target, [text])
+    return confirm_received(target, start, timeout, nonce, f"{kind.action} to {kind.source(target)}", expect_log)
