@@ -42,6 +42,7 @@ class CheckResult:
     seen: tuple[str, ...] = ()
     waited: float = 0.0  # of seconds, those spent waiting for the confirmation (all of --timeout when none came)
     released: int = 0  # invocations trig made to release output the engine held back
+    outcome: str = ""  # confirmed, function_failed (the event reached it) or not_delivered
 
 
 def applied_functions(settings: Settings, known: Mapping[str, Function]) -> list[Function]:
@@ -66,10 +67,11 @@ def check_trigger(trigger: Wired, target: AppliedTrigger, timeout: float) -> Che
         confirmation = Confirmation(False, f"firing the event failed: {exc}")
     seconds = round(time.monotonic() - started, 2)
     seen = tuple(confirmation.seen)
-    if not confirmation.confirmed:
+    if not confirmation.confirmed and not confirmation.reached:
         seen += tuple(trigger.type.diagnose(target))
+    outcome = "confirmed" if confirmation.confirmed else "function_failed" if confirmation.reached else "not_delivered"
     return CheckResult(trigger.name, trigger.invocation, confirmation.confirmed, seconds, confirmation.detail, seen,
-                       confirmation.waited, confirmation.released)
+                       confirmation.waited, confirmation.released, outcome)
 
 
 def where_applied(settings: Settings, name: str) -> Settings:

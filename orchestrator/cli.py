@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from orchestrator import feedback, installed_version
-from orchestrator.commands import boundary, checks, common, emulator, events, stacks
+from orchestrator.commands import boundary, checks, common, emulator, events, project, stacks
 from orchestrator.errors import UsageError
 
 app = typer.Typer(
@@ -57,7 +57,7 @@ def global_options(ctx: typer.Context, quiet: QuietOpt = False, verbose: Verbose
 
 
 for command in (emulator.up, emulator.down, emulator.status, emulator.config, stacks.apply, checks.check,
-                events.logs, events.fire, stacks.destroy, stacks.run, stacks.plan, stacks.validate):
+                events.logs, events.fire, stacks.destroy, stacks.run, stacks.plan, stacks.validate, project.init):
     app.command()(command)
 
 # Kept for callers that import them from here.

@@ -22,6 +22,7 @@ class Confirmation:
     seen: list[str] = field(default_factory=list)
     waited: float = 0.0  # seconds spent waiting for the evidence (the whole budget when it never came)
     released: int = 0  # invocations trig made to release output the engine held back (see HeldOutput)
+    reached: bool = False  # the event reached the function, which failed (a project's own: see own_checks)
 
 
 def confirm_marker(target: AppliedTrigger, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator.errors import UsageError
-from orchestrator.project import Project, ProjectFunction, read_project, source_name
-from orchestrator.set_values import check_sets, merge_config_sets, values_for
-from orchestrator.settings import Settings, read_config_table
+from orchestrator.project import Project, ProjectFunction, ProjectTrigger, read_project, source_name
+from orchestrator.set_values import check_sets, merge_config_sets, rule_for, values_for
+from orchestrator.settings import Settings, config_where, read_config_table
 from orchestrator.triggers import REGISTRY, select_triggers
 from orchestrator.triggers.base import Trigger
 
@@ -85,8 +85,27 @@ def load_project(settings: Settings) -> Project | None:
     table = read_config_table(settings.config_file)
     if "functions" not in table:
         return None
-    return read_project(settings.config_file, table, trigger_settings(),
-                        {name: t.source_setting for name, t in REGISTRY.items()})
+    project = read_project(settings.config_file, table, trigger_settings(),
+                           {name: t.source_setting for name, t in REGISTRY.items()})
+    for function in project.functions:
+        for trigger in function.triggers:
+            _check_trigger_values(project.path, trigger)
+    return project
+
+
+def _check_trigger_values(path: Path, trigger: ProjectTrigger) -> None:
+    """Each setting a project trigger gives, and the source name it is given by default, as --set checks them."""
+    kind = REGISTRY[trigger.type]
+    values = {**trigger.settings, kind.source_setting: source_name(trigger, kind.source_setting)}
+    for name, value in values.items():
+        rule = rule_for(trigger.type, name)
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if rule is None or rule.accepts(text):
+            continue
+        given = name in trigger.settings
+        key = ("functions", trigger.function, "triggers", trigger.name, *((name,) if given else ()))
+        how = "" if given else f" (named after the function and the trigger): set {name} to one that is"
+        raise UsageError(f"{config_where(path, key)}: {'.'.join(key)}: {name} {text!r} is not {rule.says}{how}.")
 
 
 def project_function(function: ProjectFunction) -> Function:

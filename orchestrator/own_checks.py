@@ -5,6 +5,7 @@ whether the user's handler returned or raised. The user's function need not log 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -82,10 +83,10 @@ def confirm_received(target: AppliedTrigger, start_ms: int, timeout: float, nonc
     if seen.failure is not None:
         frame = f" at {seen.failure['frame']}" if seen.failure.get("frame") else ""
         return Confirmation(False, f"delivered to {where}, which failed: {seen.failure.get('error')}{frame}",
-                            lines, watched.waited, held.released)
+                            lines, watched.waited, held.released, reached=True)
     if seen.timed_out:
         return Confirmation(False, f"delivered to {where}, which failed: {TIMED_OUT} its timeout",
-                            lines, watched.waited, held.released)
+                            lines, watched.waited, held.released, reached=True)
     if seen.returned and watched.found:
         logged = f", and logged {expect_log!r}" if expect_log else ""
         return Confirmation(True, f"event {nonce} received by {where}, which returned{logged}",
@@ -113,11 +114,11 @@ def check_own(wired, target: AppliedTrigger, nonce: str, timeout: float) -> Conf
         answer = f"HTTP {status}: {body[:200]}"
         expected = wired.expect_status
         if (status != expected) if expected is not None else not 200 <= status < 300:
+            # Any answer of the function's own (not the gateway's 5xx for a function that failed) reached it.
             return Confirmation(False, f"{answer} (expected {expected or '2xx'})", [answer],
-                                round(time.monotonic() - started, 1))
+                                round(time.monotonic() - started, 1), reached=0 < status < 500)
         confirmation = confirm_received(target, start, timeout, nonce, "GET", expect_log)
-        return Confirmation(confirmation.confirmed, f"{answer}; {confirmation.detail}", confirmation.seen,
-                            confirmation.waited, confirmation.released)
+        return dataclasses.replace(confirmation, detail=f"{answer}; {confirmation.detail}")
     text = wired.event.read_text(encoding="utf-8").replace("{nonce}", nonce) if wired.event else kind.payload(nonce)
     kind.send(target, [text])
     return confirm_received(target, start, timeout, nonce, f"{kind.action} to {kind.source(target)}", expect_log)

@@ -299,8 +299,10 @@ def resolve_settings(
         if bundle_dir is None:
             raise UsageError("no terraform/ and functions/ found: run trig in its checkout, set TRIG_PROJECT to one, "
                              "or reinstall trig from its wheel, which carries them.")
-    home = Path(os.environ.get("TRIG_HOME") or project_dir / ".trig").resolve()
     config = read_config_file(find_config_file())
+    # A project of one's own functions keeps trig's working data beside its project file.
+    own = config.path is not None and "functions" in read_config_table(config.path)
+    home = Path(os.environ.get("TRIG_HOME") or (config.path.parent if own else project_dir) / ".trig").resolve()
     picked = {key: _pick(key, flag, config) for key, flag in
               (("endpoint", endpoint), ("region", region), ("plugin_dir", plugin_dir),
                ("terraform_bin", terraform_bin), ("account", account))}

@@ -10,6 +10,7 @@ from orchestrator import emulator, engines, inventory
 from orchestrator.commands.common import echo_json, json_option, path_json, path_text, reports_errors
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.errors import TrigError, UsageError
+from orchestrator.functions import catalogue, load_project
 from orchestrator.location import Location
 from orchestrator.progress import Progress
 from orchestrator.settings import Settings
@@ -98,11 +99,15 @@ def config(json_: ConfigJsonOpt = False, *, settings: Settings) -> None:
     values = {"endpoint": settings.endpoint, "region": settings.region, "plugin_dir": path_text(settings.plugin_dir),
               "terraform_bin": settings.terraform_bin, "account": settings.account_id}
     source = f"config {settings.config_file}"
+    known = catalogue(settings) if load_project(settings) is not None else {}
     if json_:
         values["plugin_dir"] = path_json(settings.plugin_dir)
         echo_json({"config_file": path_json(settings.config_file), "home": str(settings.home),
                    "settings": {k: {"value": v, "source": settings.sources[k]} for k, v in values.items()},
-                   "set": {k: {"value": v, "source": source} for k, v in settings.default_sets.items()}})
+                   "set": {k: {"value": v, "source": source} for k, v in settings.default_sets.items()},
+                   "functions": {name: {"source": str(f.source), "handler": f.handler, "runtime": f.runtime,
+                                        "triggers": {t.key: t.type.name for t in f.triggers}}
+                                 for name, f in known.items()}})
         return
     typer.echo(f"{'config file':<14} {path_text(settings.config_file)}")
     typer.echo(f"{'home':<14} {settings.home}")
@@ -110,3 +115,8 @@ def config(json_: ConfigJsonOpt = False, *, settings: Settings) -> None:
         typer.echo(f"{key:<14} {value:<40} ({settings.sources[key]})")
     for key, value in settings.default_sets.items():
         typer.echo(f"{'set ' + key:<14} {value:<40} ({source})")
+    if not known:
+        typer.echo(f"{'functions':<14} the walk-through's, one per trigger type (no [functions] table in a config file)")
+    for name, function in known.items():
+        triggers = ", ".join(f"{t.key} ({t.type.name})" for t in function.triggers)
+        typer.echo(f"{'function ' + name:<14} {function.runtime} {function.handler} in {function.source}: {triggers}")

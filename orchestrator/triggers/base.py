@@ -216,8 +216,8 @@ class Trigger(ABC):
         user's --data, --key or --query.
         """
         if event.data is not None or event.key is not None or event.query:
-            raise UsageError(f"trig fire {self.name} takes no --data, --file, --key or --query yet: "
-                             f"run `trig fire {self.name}` alone to send the event `trig check` sends.")
+            raise UsageError(f"a {self.name} trigger takes no --data, --file, --key or --query yet: fire it "
+                             f"without them to send the event `trig check` sends.")
         nonce = uuid.uuid4().hex[:12]
         self.send(target, [self.payload(nonce)])
         return Sent({"nonce": nonce}, marker=self.marker(target, nonce))

@@ -22,7 +22,7 @@ CONNECTION_NAMES = {option.name for option in CONNECTION_OPTIONS}
 BOTH = (EMULATOR, TERRAFORM)
 # Which groups each command takes; a new command must be added here.
 EXPECTED_GROUPS = {
-    "up": (), "down": (), "status": BOTH, "config": BOTH, "apply": BOTH, "check": BOTH, "logs": (EMULATOR,),
+    "init": (), "up": (), "down": (), "status": BOTH, "config": BOTH, "apply": BOTH, "check": BOTH, "logs": (EMULATOR,),
     "fire": (EMULATOR,), "destroy": BOTH, "run": BOTH, "plan": BOTH, "validate": (TERRAFORM,),
 }
 

@@ -47,7 +47,7 @@ def test_usage_errors_are_one_line_with_exit_2(args, line):
 def test_an_unknown_command_without_a_close_one_lists_the_commands():
     result = invoke("frobnicate")
     assert_one_line(result, 2, "trig: error: no such command 'frobnicate': choose from up, down, status, config, apply, "
-                               "check, logs, fire, destroy, run, plan, validate.")
+                               "check, logs, fire, destroy, run, plan, validate, init.")
 
 
 def test_no_arguments_shows_the_help_and_help_still_works():

@@ -106,7 +106,7 @@ def test_check_load_and_fire_all_go_through_send_with_the_check_payload():
 
 
 def test_fire_without_options_refuses_options_the_type_does_not_take():
-    with pytest.raises(UsageError, match="trig fire recorded takes no --data"):
+    with pytest.raises(UsageError, match="a recorded trigger takes no --data"):
         Recorded().send_event(None, UserEvent(data=b"x"), 12.0)
 
 
