@@ -1,4 +1,5 @@
-"""trig installed from its wheel, not cloned: in an empty folder it applies, checks and destroys the built-in example.
+"""trig installed from its wheel, not cloned: in an empty folder it applies, checks and destroys the built-in example,
+and `trig init` starts a project of one's own that `trig run all` proves at once.
 
 Real parts only: the wheel built from this checkout, a fresh venv outside it (dependencies
 from the package index), the installed `trig` command, real Terraform and the session's MiniStack.
@@ -19,6 +20,7 @@ from tests.conftest import PROJECT_DIR, Trig
 
 # An account no other test uses (the shared counter starts at 200000000001).
 ACCOUNT = "415000000015"
+INIT_ACCOUNT = "415000000016"
 # What a build of the checkout needs; a copy, so that the build writes nothing into the checkout.
 NOT_BUILT_FROM = shutil.ignore_patterns(".git", ".venv", ".trig", "build", "dist", "*.egg-info", "__pycache__",
                                         ".pytest_cache", ".hypothesis", ".terraform", ".terraform.lock.hcl", "*.tfstate*")
@@ -51,7 +53,8 @@ def installed_trig(tmp_path_factory) -> Path:
                     "orchestrator/bundled/terraform/envs/aws/main.tf",
                     "orchestrator/bundled/terraform/modules/api_trigger/main.tf",
                     "orchestrator/bundled/functions/api/handler.py",
-                    "orchestrator/bundled/functions/probe/handler.py"):
+                    "orchestrator/bundled/functions/probe/handler.py",
+                    "orchestrator/redirect/trig_redirect.py", "orchestrator/redirect/trig_redirect.js"):
         assert carried in names, f"{carried} is not in {wheel.name}"
     assert not [n for n in names if n.endswith((".tfstate", ".terraform.lock.hcl")) or "/.terraform/" in n]
     venv = base / "venv"
@@ -80,7 +83,6 @@ def test_an_installed_trig_runs_checks_and_destroys_in_an_empty_folder(installed
     def trig(*args: str) -> subprocess.CompletedProcess:
         return run([installed_trig, *args], timeout=600, cwd=folder, env=env)
 
-    # `trig init` (a project file and an example function) comes with issue 15's project file; add it here then.
     assert trig("--version").stdout.strip() == "trig 0.1.0"
     try:
         trig("run", "api")
@@ -96,3 +98,28 @@ def test_an_installed_trig_runs_checks_and_destroys_in_an_empty_folder(installed
     assert (root / ".terraform.lock.hcl").is_file(), "Terraform ran in the copy under .trig/"
     apis = Trig(folder / ".trig", emulator_endpoint, ACCOUNT).client("apigateway").get_rest_apis()["items"]
     assert apis == [], "trig destroy all left the API behind"
+
+
+def test_an_installed_trig_init_starts_a_project_that_runs_at_once(installed_trig, emulator_endpoint, tmp_path):
+    folder = tmp_path / "shop"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRIG_", "AWS_"))}
+    env.update(TRIG_ENDPOINT=emulator_endpoint, TRIG_ACCOUNT=INIT_ACCOUNT)
+    if os.environ.get("TRIG_PLUGIN_DIR"):
+        env["TRIG_PLUGIN_DIR"] = os.environ["TRIG_PLUGIN_DIR"]
+
+    def trig(*args: str, cwd: Path = folder) -> subprocess.CompletedProcess:
+        return run([installed_trig, *args], timeout=600, cwd=cwd, env=env)
+
+    wrote = trig("init", "shop", "--runtime", "nodejs20.x", cwd=tmp_path).stdout
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "src/hello/index.js", "trig.toml"], wrote
+    try:
+        ran = trig("run", "all").stdout
+        for name in ("hello.http", "hello.upload", "hello.stream"):
+            assert any(line.startswith(name) and " ok " in line for line in ran.splitlines()), ran
+    finally:
+        trig("destroy", "all")
+    assert (folder / ".trig" / "terraform").is_dir(), "a project's data belongs in .trig/ beside its trig.toml"
+    refused = subprocess.run([installed_trig, "init", "."], capture_output=True, text=True, cwd=folder, env=env)
+    assert (refused.returncode, refused.stdout) == (2, ""), refused
+    assert "trig.toml already exists: trig init never overwrites a file" in refused.stderr
