@@ -95,14 +95,15 @@ class Bench:
         under the key "all"."""
         home, _ = self.fresh()
         from orchestrator.settings import resolve_settings
-        from orchestrator.deploy import trigger_tfvars
-        from orchestrator.tfvars import write_place_tfvars
+        from orchestrator.functions import walkthrough_function
+        from orchestrator.tfvars import write_function_tfvars, write_place_tfvars
         from orchestrator.triggers import REGISTRY
 
         os.environ.update(TRIG_HOME=str(home), TRIG_ACCOUNT=account, TRIG_ENDPOINT=self.endpoint)
         settings = resolve_settings()
         sets = {"bucket": bucket or f"bench-base-{account}"}
-        parts = {name: trigger_tfvars(settings, REGISTRY[name], sets) for name in triggers}
+        parts = {name: write_function_tfvars(settings, walkthrough_function(settings, REGISTRY[name], sets))
+                 for name in triggers}
         if together:
             return home, {"all": write_place_tfvars(settings, parts, home / "all.tfvars")}
         return home, {name: write_place_tfvars(settings, {name: part}, home / f"{name}-alone.tfvars")

@@ -26,7 +26,7 @@ from orchestrator.progress import step
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.terraform.diagnostics import completed, counts_by_trigger
-from orchestrator.functions import Function, chosen_functions
+from orchestrator.functions import Function, catalogue, chosen_functions, undeclared_applied
 from orchestrator.tfvars import fragment_path, write_function_tfvars, write_place_tfvars
 
 log = logging.getLogger(__name__)
@@ -291,24 +291,26 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
     resources went with it), where its state is cleared against the current endpoint. One
     Terraform run per place: an apply that leaves the destroyed triggers out and targets them.
     """
-    triggers = chosen_functions(settings, names)
+    chosen = [t.name for t in chosen_functions(settings, names)]
+    if "all" in names:
+        chosen += undeclared_applied(settings, catalogue(settings))
     refuse_legacy_states(settings)
-    placed = placed_triggers(settings, [t.name for t in triggers])
-    applied = [t for t in triggers if t.name in placed]
+    placed = placed_triggers(settings, chosen)
+    applied = [name for name in chosen if name in placed]
     here = Location.of(settings)
-    where = {t.name: destroy_location(settings, t.name, placed[t.name], emulator.is_healthy) for t in applied}
+    where = {name: destroy_location(settings, name, placed[name], emulator.is_healthy) for name in applied}
     for endpoint in dict.fromkeys(location.endpoint for location in where.values()):
         require_emulator(dataclasses.replace(settings, endpoint=endpoint))
     if applied and all(location == here for location in where.values()):
-        progress(f"destroying {', '.join(t.name for t in applied)} at {settings.endpoint}")
+        progress(f"destroying {', '.join(applied)} at {settings.endpoint}")
     elif applied:
-        progress(f"destroying {', '.join(f'{t.name} {where[t.name].describe(endpoint=True)}' for t in applied)}")
-    groups: dict[Location, list[Function]] = {}
-    for trigger in applied:
-        groups.setdefault(where[trigger.name], []).append(trigger)
+        progress(f"destroying {', '.join(f'{name} {where[name].describe(endpoint=True)}' for name in applied)}")
+    groups: dict[Location, list[str]] = {}
+    for name in applied:
+        groups.setdefault(where[name], []).append(name)
 
     def destroy_at(location: Location) -> None:
-        leaving = [t.name for t in groups[location]]
+        leaving = groups[location]
         there = location.settings(settings)
         workspace = workspace_of(location)
         announce = DestroyedAnnouncer(settings, leaving, progress)
@@ -320,4 +322,4 @@ def destroy_triggers(settings: Settings, names: list[str], progress=_quiet) -> l
             announce.the_rest()
 
     in_parallel(list(groups), destroy_at)
-    return [t.name for t in applied]
+    return applied

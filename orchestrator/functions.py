@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator.errors import UsageError
+from orchestrator.location import recorded_names
 from orchestrator.project import Project, ProjectFunction, ProjectTrigger, read_project, source_name
 from orchestrator.set_values import check_sets, merge_config_sets, rule_for, values_for
 from orchestrator.settings import Settings, config_where, read_config_table
@@ -190,3 +191,10 @@ def chosen_functions(settings: Settings, names: list[str], sets: Mapping[str, st
         merged = merge_config_sets(settings, triggers, sets or {})
         return [walkthrough_function(settings, t, merged) for t in triggers]
     return select_functions(catalogue(settings, sets), names)
+
+
+def undeclared_applied(settings: Settings, known: Mapping[str, Function]) -> list[str]:
+    """Functions applied here that the catalogue no longer declares (taken out of the project file, or applied
+    without one): `destroy all` and `status` still find them, so nothing applied is lost track of."""
+    probes = {f"probe-{name}" for name in REGISTRY}
+    return [name for name in recorded_names(settings) if name not in known and name not in probes]

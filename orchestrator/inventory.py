@@ -11,7 +11,7 @@ from orchestrator import emulator, wiring
 from orchestrator.aws import ClientFactory
 from orchestrator.location import Location, applied_location, recorded_location, resources_of, same_endpoint
 from orchestrator.settings import Settings
-from orchestrator.functions import catalogue
+from orchestrator.functions import catalogue, undeclared_applied
 
 PRESENT, MISSING, NOT_APPLIED, UNKNOWN = "present", "missing", "not_applied", "unknown"
 
@@ -59,7 +59,8 @@ def survey_triggers(settings: Settings, answers: Callable[[str], bool] = emulato
     answering = _Answering(known or {}, answers)
     factories: dict[Location, ClientFactory] = {}
     statuses = []
-    for name in catalogue(settings):
+    known = catalogue(settings)
+    for name in [*known, *undeclared_applied(settings, known)]:
         resources = resources_of(settings, name)
         if resources == []:
             statuses.append(TriggerStatus(name, NOT_APPLIED))

@@ -86,6 +86,12 @@ def forget_location(settings: Settings, workspace: str) -> None:
     _path(settings, workspace).unlink(missing_ok=True)
 
 
+def recorded_names(settings: Settings) -> list[str]:
+    """Every workspace instance with a location record under trig's home (applied, or being applied), by name."""
+    root = settings.home / "terraform" / "applied"
+    return sorted(p.name.removesuffix(".location.json") for p in root.glob("*.location.json")) if root.is_dir() else []
+
+
 def location_from_arns(resources: Iterable[StateResource], endpoint: str) -> Location | None:
     """The region and account of the first regional ARN among the resources' attributes (IAM and S3 name none)."""
     for resource in resources:

@@ -1,0 +1,103 @@
+"""Pure parts of checking one's own functions: what the redirect records, how check reads it, how names select."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestrator.errors import UsageError
+from orchestrator.functions import Function, Wired, select_functions, select_wired, wired_named
+from orchestrator.logwatch import LogEvent
+from orchestrator.own_checks import received
+from orchestrator.redirect import trig_redirect
+from orchestrator.scaffold import example_files, write_example_project
+from orchestrator.triggers import REGISTRY
+
+
+def line(message: str, at: int = 1) -> LogEvent:
+    return LogEvent(timestamp=at, message=message, stream="s", event_id=str(at))
+
+
+@pytest.mark.parametrize("event, expected", [
+    ({"Records": [{"s3": {"object": {"key": "uploads/test-n1.txt"}}}]}, ["uploads/test-n1.txt"]),
+    ({"Records": [{"body": "test-n2", "messageId": "m-1"}]}, ["test-n2", "m-1"]),
+    ({"Records": [{"Sns": {"Message": "test-n3", "MessageId": "s-1"}}]}, ["test-n3", "s-1"]),
+    ({"Records": [{"kinesis": {"data": base64.b64encode(b"test-n4").decode(), "sequenceNumber": "49"}}]},
+     ["test-n4", "49"]),
+    ({"Records": [{"dynamodb": {"Keys": {"id": {"S": "n5"}}}, "eventID": "e-1"}]}, ['{"id": {"S": "n5"}}', "e-1"]),
+    ({"httpMethod": "GET", "path": "/orders", "queryStringParameters": {"trig": "n6"}, "requestContext": {}},
+     ["/orders", '{"trig": "n6"}']),
+    ({"detail-type": "order", "id": "ev-1", "detail": {"nonce": "n7"}}, ["ev-1", '{"nonce": "n7"}']),
+    ({"anything": "else"}, ['{"anything": "else"}']),
+])
+def test_the_redirect_records_each_source_s_identities(event, expected):
+    assert trig_redirect.identities(event) == expected
+
+
+def test_the_redirect_records_the_outcome_and_raises_again(monkeypatch, capsys, tmp_path):
+    (tmp_path / "user_code.py").write_text("def fail(event, context):\n    raise KeyError('order 7')\n"
+                                           "def ok(event, context):\n    return {'statusCode': 204}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    context = type("Context", (), {"aws_request_id": "req-1"})()
+    monkeypatch.setenv("TRIG_ORIGINAL_HANDLER", "user_code.ok")
+    assert trig_redirect.handler({"Records": [{"body": "b"}]}, context) == {"statusCode": 204}
+    monkeypatch.setenv("TRIG_ORIGINAL_HANDLER", "user_code.fail")
+    with pytest.raises(KeyError):
+        trig_redirect.handler({"Records": [{"body": "b"}]}, context)
+    assert trig_redirect.handler({"trig-release": True}, context) == {"released": True}
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(x.split(" ", 1)[1]) for x in lines] == [
+        {"request": "req-1", "ids": ["b"]}, {"request": "req-1", "ok": True},
+        {"request": "req-1", "ids": ["b"]},
+        {"request": "req-1", "ok": False, "error": "KeyError: 'order 7'", "frame": "user_code.py:2 in fail"}]
+
+
+def test_check_reads_the_invocation_that_received_the_nonce_and_its_outcome():
+    events = [line('TRIG-RECEIVED {"ids": ["test-other"], "request": "r1"}'),
+              line('TRIG-OUTCOME {"ok": true, "request": "r1"}'),
+              line('TRIG-RECEIVED {"ids": ["test-abc"], "request": "r2"}'),
+              line("a line of the user's own"),
+              line('TRIG-OUTCOME {"error": "ValueError: no", "frame": "app.py:3 in h", "ok": false, "request": "r2"}')]
+    seen = received(events, "abc")
+    assert seen.requests == ["r2"] and seen.failure["error"] == "ValueError: no" and not seen.returned
+    assert received(events, "other").returned and received(events, "other").failure is None
+    assert received(events, "missing").requests == []
+
+
+def _known() -> dict[str, Function]:
+    sqs, api = REGISTRY["sqs"], REGISTRY["api"]
+    orders = Function("orders", Path("src"), "app.handler", "python3.12", {}, {},
+                      (Wired("orders", "http", api, {}, True), Wired("orders", "queue", sqs, {}, True)), True)
+    billing = Function("billing", Path("src"), "app.handler", "python3.12", {}, {},
+                       (Wired("billing", "queue", sqs, {}, True),), True)
+    return {"orders": orders, "billing": billing}
+
+
+def test_names_select_functions_and_triggers():
+    known = _known()
+    assert [f.name for f in select_functions(known, ["orders.queue"])] == ["orders"]
+    assert [t.name for t in select_wired(known, ["orders"])] == ["orders.http", "orders.queue"]
+    assert [t.name for t in select_wired(known, ["orders.queue", "billing"])] == ["orders.queue", "billing.queue"]
+    assert [t.name for t in select_wired(known, ["all"])] == ["orders.http", "orders.queue", "billing.queue"]
+    assert wired_named(known, "billing").name == "billing.queue"
+    assert wired_named(known, "orders", any_of_function=True).name == "orders.http"
+    with pytest.raises(UsageError, match="orders has 2 triggers: name one, such as orders.http"):
+        wired_named(known, "orders")
+    with pytest.raises(UsageError, match="unknown function or trigger 'orders.mail': choose from orders, billing, "
+                                         "orders.http, orders.queue, billing.queue or all"):
+        select_functions(known, ["orders.mail"])
+
+
+def test_init_writes_the_example_once_and_never_overwrites(tmp_path):
+    written = write_example_project(tmp_path / "shop", "nodejs20.x")
+    assert sorted(p.relative_to(tmp_path / "shop").as_posix() for p in written) == ["src/hello/index.js", "trig.toml"]
+    assert 'runtime = "nodejs20.x"' in (tmp_path / "shop" / "trig.toml").read_text()
+    before = {p: p.read_text() for p in written}
+    with pytest.raises(UsageError, match="trig.toml already exists: trig init never overwrites a file"):
+        write_example_project(tmp_path / "shop", "python3.12")
+    assert {p: p.read_text() for p in written} == before
+    assert not (tmp_path / "shop" / "src" / "hello" / "app.py").exists()
+    assert set(example_files("python3.12")) == {"trig.toml", "src/hello/app.py"}
