@@ -12,27 +12,27 @@ from tests.conftest import PROJECT_DIR, Trig
 from tests.e2e.conftest import SEED_TRIGGERS
 
 FUNCTION = "module.function.aws_lambda_function.this"
-BUCKET = "module.s3[0].aws_s3_bucket.this"
+BUCKET = "module.s3[\"s3\"].aws_s3_bucket.this"
 # Every resource each trigger's root creates: the shared function module (4) and the trigger's own.
 EXPECTED_ADDS = {
     "api": {
         "module.function.aws_cloudwatch_log_group.this", "module.function.aws_iam_role.this",
         "module.function.aws_iam_role_policy.logs", FUNCTION,
-        "module.api[0].aws_api_gateway_rest_api.this", "module.api[0].aws_api_gateway_resource.this",
-        "module.api[0].aws_api_gateway_method.this", "module.api[0].aws_api_gateway_integration.this",
-        "module.api[0].aws_lambda_permission.this", "module.api[0].aws_api_gateway_deployment.this",
-        "module.api[0].aws_api_gateway_stage.this",
+        "module.api[\"api\"].aws_api_gateway_rest_api.this", "module.api[\"api\"].aws_api_gateway_resource.this",
+        "module.api[\"api\"].aws_api_gateway_method.this", "module.api[\"api\"].aws_api_gateway_integration.this",
+        "module.api[\"api\"].aws_lambda_permission.this", "module.api[\"api\"].aws_api_gateway_deployment.this",
+        "module.api[\"api\"].aws_api_gateway_stage.this",
     },
     "s3": {
         "module.function.aws_cloudwatch_log_group.this", "module.function.aws_iam_role.this",
         "module.function.aws_iam_role_policy.logs", FUNCTION,
-        BUCKET, "module.s3[0].aws_lambda_permission.this", "module.s3[0].aws_s3_bucket_notification.this",
+        BUCKET, "module.s3[\"s3\"].aws_lambda_permission.this", "module.s3[\"s3\"].aws_s3_bucket_notification.this",
     },
     "kinesis": {
         "module.function.aws_cloudwatch_log_group.this", "module.function.aws_iam_role.this",
         "module.function.aws_iam_role_policy.logs", FUNCTION,
-        "module.kinesis[0].aws_kinesis_stream.this", "module.kinesis[0].module.stream_mapping.aws_iam_role_policy.read",
-        "module.kinesis[0].module.stream_mapping.aws_lambda_event_source_mapping.this",
+        "module.kinesis[\"kinesis\"].aws_kinesis_stream.this", "module.kinesis[\"kinesis\"].module.stream_mapping.aws_iam_role_policy.read",
+        "module.kinesis[\"kinesis\"].module.stream_mapping.aws_lambda_event_source_mapping.this",
     },
 }
 
@@ -102,13 +102,13 @@ def test_a_new_bucket_name_is_a_destructive_replacement_listed_first(shared_stac
     result = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--detailed-exitcode", expect=2)
     lines = result.stdout.splitlines()
     assert lines[0] == "s3: 3 to replace"
-    assert lines[1].split() == ["-/+", "replace", "module.s3[0].aws_lambda_permission.this", "[module.s3[0]]", "DESTRUCTIVE"]
+    assert lines[1].split() == ["-/+", "replace", "module.s3[\"s3\"].aws_lambda_permission.this", "[module.s3[\"s3\"]]", "DESTRUCTIVE"]
     assert any(line.split()[:3] == ["bucket:", '"test-bucket"', "→"] and line.endswith('"renamed-bucket"  # forces replacement')
                for line in lines)
     markdown = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--format", "markdown").stdout
     assert "> [!WARNING]\n> 3 destructive changes" in markdown
     assert markdown.count("| ⚠️ | **replace** (destructive) |") == 3
-    assert f"| ⚠️ | **replace** (destructive) | `{BUCKET}` | `module.s3[0]` |" in markdown
+    assert f"| ⚠️ | **replace** (destructive) | `{BUCKET}` | `module.s3[\"s3\"]` |" in markdown
     assert f"<summary>replace `{BUCKET}`: " in markdown and "(replace because cannot update)</summary>" in markdown
     assert '| `bucket` (forces replacement) | `"test-bucket"` | `"renamed-bucket"` |' in markdown
 

@@ -25,7 +25,7 @@ variable "tags" {
 }
 
 variable "triggers" {
-  description = "The triggers to create, by name: each an object with its function (name, zip_path, and optionally handler, runtime, environment, timeout, memory_size) and one attribute named after its trigger type holding that type's settings (modules/trigger_stack lists them with their defaults). zip_path is the package trig builds (.trig/build/<trigger>.zip)."
+  description = "The functions to create, by name: each an object with its function (name, zip_path, and optionally handler, runtime, environment, timeout, memory_size) and either one attribute named after its trigger type holding that type's settings, or triggers = { NAME = { TYPE = { settings } } } for several (modules/trigger_stack lists the settings with their defaults). zip_path is the package trig builds (.trig/build/<function>.zip) or one of your own."
   type        = any
 
   validation {
