@@ -60,10 +60,6 @@ class Function:
     own: bool = False  # the user's code: wrapped on the emulator by the redirect (orchestrator/redirect)
 
     @property
-    def function_name(self) -> str:
-        return str(self.values["function_name"])
-
-    @property
     def language(self) -> str:
         return "node" if self.runtime.startswith("nodejs") else "python"
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
+from orchestrator.functions import Wired
 from orchestrator.logwatch import LogEvent
 
 RECEIVED = "TRIG-RECEIVED "
@@ -102,7 +103,7 @@ def confirm_received(target: AppliedTrigger, start_ms: int, timeout: float, nonc
                         lines, watched.waited, held.released)
 
 
-def check_own(wired, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
+def check_own(wired: Wired, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:
     """Fire one event carrying nonce through a project trigger and confirm from the redirect's records; an API
     trigger's answer must be 2xx (or its expect_status), and is reported with its body's start."""
     kind = wired.type

@@ -68,10 +68,6 @@ class ProjectFunction:
     environment: dict[str, str] = field(default_factory=dict)
     triggers: tuple[ProjectTrigger, ...] = ()
 
-    @property
-    def language(self) -> str:
-        return "node" if self.runtime.startswith("nodejs") else "python"
-
 
 @dataclass(frozen=True)
 class Project:

@@ -61,10 +61,10 @@ def test_functions_and_their_triggers_are_read_with_defaults(tmp_path):
     orders, notify = read.functions
     assert (orders.name, orders.handler, orders.runtime, orders.timeout, orders.memory_size) == (
         "orders", "app.handler", "python3.12", 5, 128)
-    assert orders.environment == {"TABLE": "orders"} and orders.language == "python"
+    assert orders.environment == {"TABLE": "orders"}
     assert [(t.qualified, t.type, t.settings) for t in orders.triggers] == [
         ("orders.http", "api", {"path": "orders"}), ("orders.queue", "sqs", {"queue": "orders-queue", "batch_size": 5})]
-    assert notify.language == "node" and [t.qualified for t in notify.triggers] == ["notify.queue"]
+    assert notify.runtime.startswith("nodejs") and [t.qualified for t in notify.triggers] == ["notify.queue"]
 
 
 def test_an_unknown_trigger_type_names_the_line_the_key_and_a_close_match(tmp_path):
