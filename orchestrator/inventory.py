@@ -26,6 +26,7 @@ class TriggerStatus:
     resources: int | None = None  # in the state; None when trig cannot read the state's format
     missing: tuple[str, ...] = ()
     reason: str = ""  # why presence is UNKNOWN
+    declared: bool = True  # False: applied here, but no longer in the project file (`destroy all` removes it)
 
     @property
     def applied(self) -> bool:
@@ -35,7 +36,7 @@ class TriggerStatus:
         where = self.location
         return {"state": self.state, "missing": list(self.missing), "resources": self.resources,
                 "endpoint": where.endpoint if where else None, "region": where.region if where else None,
-                "account": where.account_id if where else None, "reason": self.reason}
+                "account": where.account_id if where else None, "reason": self.reason, "declared": self.declared}
 
 
 class _Answering:
@@ -55,41 +56,44 @@ class _Answering:
 
 def survey_triggers(settings: Settings, answers: Callable[[str], bool] = emulator.is_healthy,
                     known: dict[str, bool] | None = None) -> list[TriggerStatus]:
-    """Every trigger's status, its resources checked where its state says they are (known: endpoints already asked)."""
+    """Every function's status, its resources checked where its state says they are (known: endpoints already
+    asked); functions applied here that the project file no longer declares come last."""
     answering = _Answering(known or {}, answers)
     factories: dict[Location, ClientFactory] = {}
-    statuses = []
-    known = catalogue(settings)
-    for name in [*known, *undeclared_applied(settings, known)]:
-        resources = resources_of(settings, name)
-        if resources == []:
-            statuses.append(TriggerStatus(name, NOT_APPLIED))
-            continue
-        if resources is None:
-            location = recorded_location(settings, name) or Location.of(settings)
-            statuses.append(TriggerStatus(name, UNKNOWN, location, None,
-                                          reason="its state is in a format trig does not read"))
-            continue
-        location = applied_location(settings, name, resources)
-        if not answering(location.endpoint):
-            statuses.append(TriggerStatus(name, UNKNOWN, location, len(resources),
-                                          reason=f"nothing answers at {location.endpoint}"))
-            continue
-        factory = factories.setdefault(location, ClientFactory(location.settings(settings)))
-        try:
-            presence = wiring.find_missing(resources, factory)
-        except wiring.PresenceCheckError as exc:
-            statuses.append(TriggerStatus(name, UNKNOWN, location, len(resources), reason=str(exc)))
-            continue
-        statuses.append(TriggerStatus(name, MISSING if presence.missing else PRESENT, location, len(resources),
-                                      presence.missing))
-    return statuses
+    declared = catalogue(settings)
+    return [dataclasses.replace(_status(settings, name, answering, factories), declared=name in declared)
+            for name in [*declared, *undeclared_applied(settings, declared)]]
+
+
+def _status(settings: Settings, name: str, answering: _Answering,
+            factories: dict[Location, ClientFactory]) -> TriggerStatus:
+    resources = resources_of(settings, name)
+    if resources == []:
+        return TriggerStatus(name, NOT_APPLIED)
+    if resources is None:
+        location = recorded_location(settings, name) or Location.of(settings)
+        return TriggerStatus(name, UNKNOWN, location, None, reason="its state is in a format trig does not read")
+    location = applied_location(settings, name, resources)
+    if not answering(location.endpoint):
+        return TriggerStatus(name, UNKNOWN, location, len(resources), reason=f"nothing answers at {location.endpoint}")
+    factory = factories.setdefault(location, ClientFactory(location.settings(settings)))
+    try:
+        presence = wiring.find_missing(resources, factory)
+    except wiring.PresenceCheckError as exc:
+        return TriggerStatus(name, UNKNOWN, location, len(resources), reason=str(exc))
+    return TriggerStatus(name, MISSING if presence.missing else PRESENT, location, len(resources), presence.missing)
 
 
 def describe_status(status: TriggerStatus, here: Location) -> str:
     """`applied and present`, `applied but missing: ADDRESSES` or `not applied`, saying where when not here."""
     if status.state == NOT_APPLIED:
         return "not applied"
+    if not status.declared:
+        return f"{_describe_applied(status, here)}; not in the project file: `trig destroy all` removes it"
+    return _describe_applied(status, here)
+
+
+def _describe_applied(status: TriggerStatus, here: Location) -> str:
     where = ""
     elsewhere = status.location is not None and not same_endpoint(status.location.endpoint, here.endpoint)
     if status.location is not None and (elsewhere or status.location != dataclasses.replace(

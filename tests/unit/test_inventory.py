@@ -37,7 +37,20 @@ def test_without_an_answering_emulator_the_states_are_listed_and_presence_is_unk
     assert inventory.describe_status(statuses["api"], HERE) == (
         f"applied (1 resources in us-east-1 for account 000000000000), presence unknown: nothing answers at {ENDPOINT}")
     assert statuses["s3"].as_dict() == {"state": "not_applied", "missing": [], "resources": None, "endpoint": None,
-                                        "region": None, "account": None, "reason": ""}
+                                        "region": None, "account": None, "reason": "", "declared": True}
+
+
+def test_a_function_applied_here_but_no_longer_declared_is_listed_last_with_the_way_to_remove_it(tmp_path):
+    here = settings(tmp_path)
+    write_state(here.home, "000000000000-us-east-1", [{"mode": "managed", "type": "aws_iam_role", "name": "this",
+                                                       "module": 'module.trigger["orders"].module.function',
+                                                       "instances": [{"attributes": {"name": "r"}}]}])
+    record_location(here, "orders")
+    statuses = inventory.survey_triggers(here, answers=lambda endpoint: False)
+    assert [s.trigger for s in statuses] == [*REGISTRY, "orders"]
+    assert not statuses[-1].declared and statuses[-1].as_dict()["declared"] is False
+    assert inventory.describe_status(statuses[-1], HERE).endswith(
+        "; not in the project file: `trig destroy all` removes it")
 
 
 def test_the_three_answers_and_where_when_it_is_not_here():
