@@ -101,3 +101,24 @@ def test_init_writes_the_example_once_and_never_overwrites(tmp_path):
     assert {p: p.read_text() for p in written} == before
     assert not (tmp_path / "shop" / "src" / "hello" / "app.py").exists()
     assert set(example_files("python3.12")) == {"trig.toml", "src/hello/app.py"}
+
+
+def test_a_pyproject_s_tool_trig_functions_are_the_catalogue_and_a_bad_value_names_its_line(tmp_path, monkeypatch):
+    from orchestrator.functions import catalogue
+    from orchestrator.settings import Settings
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "shop"\n\n[tool.trig.functions.orders]\nsource = "src"\nhandler = "app.handler"\n\n'
+                         '[tool.trig.functions.orders.triggers.upload]\ntype = "s3"\n')
+    settings = Settings(project_dir=tmp_path, home=tmp_path / ".trig", endpoint="http://127.0.0.1:9", region="us-east-1",
+                        account_id="000000000000", plugin_dir=None, terraform_bin="terraform", config_file=pyproject)
+    [orders] = catalogue(settings).values()
+    [upload] = orders.triggers
+    assert (upload.name, upload.values["bucket"], upload.values["function_name"]) == ("orders.upload", "orders-upload", "orders")
+    pyproject.write_text(pyproject.read_text() + 'bucket = "Not_A_Bucket"\n')
+    with pytest.raises(UsageError) as caught:
+        catalogue(settings)
+    assert str(caught.value).startswith(f"config file {pyproject}, line 10: functions.orders.triggers.upload.bucket: "
+                                        "bucket 'Not_A_Bucket' is not 3-63 lowercase letters"), caught.value
