@@ -41,9 +41,11 @@ class FireResult:
         return not self.sent.expects_logs or bool(self.invocations)
 
 
-def _matching(events: list[LogEvent], marker: str | None) -> list[Invocation]:
+def _matching(events: list[LogEvent], marker: str | None, carrying: str | None = None) -> list[Invocation]:
+    """Complete invocations with a line ending with marker (if given) and one holding carrying (if given)."""
     return [i for i in group_invocations(events)
-            if i.complete and (marker is None or any(line.endswith(marker) for line in i.lines))]
+            if i.complete and (marker is None or any(line.endswith(marker) for line in i.lines))
+            and (carrying is None or any(carrying in line for line in i.lines))]
 
 
 def read_event_body(data: str | None, file: Path | None) -> bytes | None:
@@ -69,11 +71,14 @@ def fire_event(settings: Settings, name: str, event: UserEvent, timeout: float, 
         raise TrigError(f"sending the event through {name} failed: {exc}") from None
     if not sent.expects_logs:
         return FireResult(name, trigger.invocation, sent, [], False)
+    # A project's own function logs what it wants: its invocation is the one whose event the redirect saw carry
+    # the nonce (any invocation after sending, for an event of the user's).
+    marker, carrying = (None, sent.receipt.get("nonce")) if wired.own else (sent.marker, None)
     with step(progress, f"{name}: waiting for the invocation's log lines", done=f"waited for {name}'s invocation") as current:
         try:
-            events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, sent.marker))).seen
+            events = wait_for_lines(target, started, timeout, lambda evs: bool(_matching(evs, marker, carrying))).seen
         except (ClientError, BotoCoreError) as exc:
             raise TrigError(f"reading the logs of {name}'s function failed: {exc}") from None
-        invocations = _matching(events, sent.marker)
+        invocations = _matching(events, marker, carrying)
         current.outcome = f"{len(invocations)} logged" if invocations else "none logged"
     return FireResult(name, trigger.invocation, sent, invocations, True)

@@ -115,7 +115,8 @@ def tree_snapshot(folder: Path) -> dict[str, bytes]:
 
 
 # End-to-end modules that build stacks of their own, longest first (minutes on a loaded 2-core machine).
-_LONGEST_FIRST = ("test_lifecycle", "test_faults", "test_semantics", "test_lost_answers", "test_tracking")
+_LONGEST_FIRST = ("test_faults", "test_lost_answers", "test_semantics", "test_lifecycle", "test_tracking", "test_installed",
+                  "test_project")
 
 
 def pytest_collection_modifyitems(items):
