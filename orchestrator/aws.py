@@ -34,9 +34,15 @@ def _config(connect_timeout: float, read_timeout: float) -> Config:
 
 
 def make_client(service: str, settings: Settings, connect_timeout: float = 3.0, read_timeout: float = 30.0):
-    """A boto3 client for one service of the emulator; never reads the user's profile or keys."""
-    return _session(settings).client(service, endpoint_url=settings.endpoint,
-                                     config=_config(connect_timeout, read_timeout))
+    """A boto3 client for one service of the emulator; never reads the user's profile or keys. Clients are kept
+    per endpoint, region, account and timeouts for the process: a check of twenty functions, each polling its
+    logs, built sixty of them otherwise (tens of ms of CPU each)."""
+    key = (settings.endpoint, settings.region, settings.account_id, connect_timeout, read_timeout)
+    with _KEPT_LOCK:
+        if key not in _KEPT:
+            _KEPT[key] = ClientFactory(settings, connect_timeout, read_timeout)
+        factory = _KEPT[key]
+    return factory(service)
 
 
 class ClientFactory:
@@ -59,6 +65,10 @@ class ClientFactory:
                 self._clients[service] = self._session.client(service, endpoint_url=self.settings.endpoint,
                                                               config=self._config)
             return self._clients[service]
+
+
+_KEPT: dict[tuple, ClientFactory] = {}
+_KEPT_LOCK = threading.Lock()
 
 
 def signed_headers(method: str, url: str, settings: Settings, service: str = "execute-api") -> dict[str, str]:

@@ -91,9 +91,13 @@ def refuse_vanished(targets: Mapping[str, AppliedTrigger]) -> None:
     """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
     firing an event that cannot arrive; targets by function."""
     gone, endpoints = {}, set()
+    factories: dict[Location, ClientFactory] = {}  # one per place: building clients costs tens of ms each
     for name, target in targets.items():
         resources = resources_of(target.settings, name) or []
-        missing = wiring.find_missing(resources, ClientFactory(target.settings)).missing
+        place = Location.of(target.settings)
+        if place not in factories:
+            factories[place] = ClientFactory(target.settings)
+        missing = wiring.find_missing(resources, factories[place]).missing
         if missing:
             gone[name] = f"all {len(missing)} resources" if len(missing) == len(resources) else ", ".join(missing)
             endpoints.add(target.settings.endpoint)
