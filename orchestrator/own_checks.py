@@ -10,6 +10,8 @@ import json
 import time
 from dataclasses import dataclass, field
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
 from orchestrator.functions import Wired
@@ -96,11 +98,23 @@ def confirm_received(target: AppliedTrigger, start_ms: int, timeout: float, nonc
         return Confirmation(False, f"event {nonce} received by {where}, which returned but never logged "
                                    f"{expect_log!r} (waited {watched.waited:.1f} s)", lines, watched.waited, held.released)
     if seen.requests:
+        limit = _timeout_of(target)
+        why = (f": no outcome within its timeout of {limit} s, so it timed out (or the engine lost its output)"
+               if limit is not None and watched.waited >= limit else "")
         return Confirmation(False, f"event {nonce} received by {where}, which had not finished after "
-                                   f"{watched.waited:.1f} s", lines, watched.waited, held.released)
+                                   f"{watched.waited:.1f} s{why}", lines, watched.waited, held.released,
+                            reached=bool(why))
     return Confirmation(False, f"no invocation of {target.function_name} received the event carrying {nonce} after "
                                f"{sent}{silent_note(watched.seen)} (waited {watched.waited:.1f} s)",
                         lines, watched.waited, held.released)
+
+
+def _timeout_of(target: AppliedTrigger) -> int | None:
+    """The function's timeout in seconds, as the engine has it (None when it cannot say)."""
+    try:
+        return int(target.client("lambda").get_function_configuration(FunctionName=target.function_name)["Timeout"])
+    except (ClientError, BotoCoreError, KeyError, TypeError, ValueError):
+        return None
 
 
 def check_own(wired: Wired, target: AppliedTrigger, nonce: str, timeout: float) -> Confirmation:

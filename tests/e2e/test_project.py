@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Trig, tree_snapshot
+from tests.conftest import tree_snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ exports.handler = async (event) => {
   if (event.queryStringParameters) {
     return { statusCode: 200, body: `hello ${event.queryStringParameters.trig}` };
   }
-  console.log(`greeted ${(event.Records || []).length} message(s)`);
+  for (const record of event.Records || []) console.log(`greeted ${JSON.parse(record.body).greet}`);
   return {};
 };
 '''
@@ -46,6 +46,8 @@ def write_project(folder: Path, account: str) -> Path:
     for name, file, text in (("orders", "app.py", ORDERS), ("greeter", "index.js", GREETER), ("broken", "main.py", BROKEN)):
         (folder / "src" / name).mkdir(parents=True)
         (folder / "src" / name / file).write_text(text)
+    (folder / "events").mkdir()
+    (folder / "events" / "greeting.json").write_text('{"greet": "{nonce}"}')
     project = folder / "trig.toml"
     project.write_text(textwrap.dedent(f'''\
         [functions.orders]
@@ -71,7 +73,8 @@ def write_project(folder: Path, account: str) -> Path:
 
         [functions.greeter.triggers.queue]
         type = "sqs"
-        expect_log = "greeted 1 message(s)"
+        expect_log = "greeted {{nonce}}"
+        event = "events/greeting.json"
 
         [functions.broken]
         source = "src/broken"
@@ -107,7 +110,9 @@ def test_own_functions_are_applied_checked_by_event_identity_and_destroyed(make_
         assert "received by" in results[name]["detail"] and "which returned" in results[name]["detail"], results[name]
     assert results["orders.http"]["detail"].startswith('HTTP 200: {"order": '), results["orders.http"]
     assert results["greeter.http"]["detail"].startswith("HTTP 200: hello "), results["greeter.http"]
-    assert "logged 'greeted 1 message(s)'" in results["greeter.queue"]["detail"], results["greeter.queue"]
+    # The body came from events/greeting.json with the nonce put in, and the function logged what it read.
+    nonce = results["greeter.queue"]["detail"].split()[1]
+    assert f"logged 'greeted {nonce}'" in results["greeter.queue"]["detail"], results["greeter.queue"]
     broken = results["broken.upload"]
     assert not broken["ok"]
     assert "which failed: ValueError: no such order at main.py:2 in handle" in broken["detail"], broken
@@ -122,17 +127,31 @@ def test_own_functions_are_applied_checked_by_event_identity_and_destroyed(make_
     assert tree_snapshot(tmp_path / "shop" / "src") == source_before  # the redirect went into the zip only
 
 
-@pytest.mark.parametrize("body, key, says", [
-    ('type = "kafka"', "functions.orders.triggers.http.type", "unknown trigger type 'kafka'"),
-    ('type = "sqs"\nqueue_nam = "q"', "functions.orders.triggers.http.queue_nam", "unknown setting of a sqs trigger 'queue_nam' (did you mean queue?)"),
+GOOD_FUNCTION = 'source = "src"\nhandler = "app.handler"'
+
+
+@pytest.mark.parametrize("function, body, key, says", [
+    (GOOD_FUNCTION, 'type = "kafka"', "functions.orders.triggers.http.type", "unknown trigger type 'kafka'"),
+    (GOOD_FUNCTION, 'type = "sqs"\nqueue_nam = "q"', "functions.orders.triggers.http.queue_nam",
+     "unknown setting of a sqs trigger 'queue_nam' (did you mean queue?)"),
+    ('source = "gone"\nhandler = "app.handler"', 'type = "api"', "functions.orders.source", "does not exist"),
+    ('source = "src"\nhandler = "app.handle"', 'type = "api"', "functions.orders.handler",
+     "defines no function 'handle' at its top level"),
+    ('source = "src"\nhandler = "index.handler"\nruntime = "nodejs20.x"', 'type = "api"', "functions.orders.handler",
+     "exports no 'handler'"),
+    ('source = "src"\nhandler = "app.handler"\nruntime = "java17"', 'type = "api"', "functions.orders.runtime",
+     "'java17' is not a runtime the engine runs here"),
+    (GOOD_FUNCTION, 'type = "sqs"\nqueue = "shared"\n\n[functions.orders.triggers.other]\ntype = "sqs"\nqueue = "shared"',
+     "functions.orders.triggers.other.queue", "sqs 'shared' is also the source of orders.http"),
 ])
-def test_a_mistake_in_the_project_file_is_one_line_and_nothing_is_applied(make_trig, tmp_path, body, key, says):
+def test_a_mistake_in_the_project_file_is_one_line_and_nothing_is_applied(make_trig, tmp_path, function, body, key,
+                                                                           says):
     trig = make_trig()
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    (tmp_path / "src" / "index.js").write_text("exports.handle = async () => ({});\n")
     project = tmp_path / "trig.toml"
-    project.write_text(f'[functions.orders]\nsource = "src"\nhandler = "app.handler"\n\n'
-                       f'[functions.orders.triggers.http]\n{body}\n')
+    project.write_text(f'[functions.orders]\n{function}\n\n[functions.orders.triggers.http]\n{body}\n')
     refused = trig.run("apply", "all", expect=2, TRIG_CONFIG=str(project))
     assert refused.stdout == ""
     [line] = refused.stderr.strip().splitlines()
