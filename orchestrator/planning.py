@@ -56,9 +56,11 @@ def plan_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],
     saved = plan_file(settings)
     workspace = workspace_of(Location.of(settings))
     with step(progress, f"planning {planning}", done=f"planned {planning}") as current:
-        changes = terraform.plan_to_file(workspace, place_tfvars(settings, fragments), list(fragments), saved)
-        current.outcome = "changes" if changes else "no changes"
-    plan = terraform.show_plan(workspace, saved)
+        outcome = terraform.plan_to_file(workspace, place_tfvars(settings, fragments), list(fragments), saved)
+        current.outcome = "changes" if outcome.changes else "no changes"
+    # Reading the plan back starts Terraform and loads the provider's schema again (a third of a plan's time):
+    # a plan without changes or drift has nothing to read.
+    plan = terraform.show_plan(workspace, saved) if outcome.changes or outcome.drifted else {}
     return [summarize_plan(t.name, trigger_part(plan, t.name)) for t in triggers]
 
 

@@ -117,6 +117,8 @@ def tree_snapshot(folder: Path) -> dict[str, bytes]:
 # End-to-end modules that build stacks of their own, longest first (minutes on a loaded 2-core machine).
 _LONGEST_FIRST = ("test_faults", "test_lost_answers", "test_semantics", "test_lifecycle", "test_tracking", "test_installed",
                   "test_project")
+# Modules reading the shared stack, longest first, so that the last to start is a short one.
+_SHARED_LONGEST_FIRST = ("test_plan", "test_ux")
 
 
 def pytest_collection_modifyitems(items):
@@ -131,7 +133,8 @@ def pytest_collection_modifyitems(items):
         if "/e2e/" not in path:
             return 2, 0
         if path in reads_shared:
-            return 1, 0
+            name = Path(path).stem
+            return 1, _SHARED_LONGEST_FIRST.index(name) if name in _SHARED_LONGEST_FIRST else len(_SHARED_LONGEST_FIRST)
         name = Path(path).stem
         return 0, _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator.emulator import probe as emulator_probe
@@ -26,6 +27,18 @@ from orchestrator.watchdog import EmulatorWatch, EndpointGone
 
 # The methods whose runs let the provider talk to AWS (besides `import`): refused unless every service is overridden.
 _TALKS_TO_AWS = ("apply", "destroy", "plan")
+
+
+# What Terraform's plan prints when its refresh found objects changed outside Terraform.
+DRIFT_NOTE = "Objects have changed outside of Terraform"
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """What a saved plan holds, as its exit code and output say (read without `terraform show`)."""
+
+    changes: bool
+    drifted: bool
 
 
 def targets(names: list[str]) -> list[str]:
@@ -141,7 +154,7 @@ class TerraformAdapter:
         `terraform apply` with no changes still starts the provider again for its empty apply (2 to 3 s here)."""
         plan_file = self.work / "plans" / f"{workspace}.apply.tfplan"
         try:
-            if not self.plan_to_file(workspace, var_file, names, plan_file):
+            if not self.plan_to_file(workspace, var_file, names, plan_file).changes:
                 return None
             # A saved plan takes no -target: it holds only what the targeted plan found.
             _, out, _ = self._run(workspace, "cmd", "apply", str(plan_file), input=False, no_color=IsFlagged,
@@ -189,14 +202,15 @@ class TerraformAdapter:
 
     # -- plan review ----------------------------------------------------------------------
 
-    def plan_to_file(self, workspace: str, var_file: Path, names: list[str], plan_file: Path) -> bool:
-        """Save a plan of the named triggers to plan_file; True when it holds changes (-detailed-exitcode 2)."""
+    def plan_to_file(self, workspace: str, var_file: Path, names: list[str], plan_file: Path) -> SavedPlan:
+        """Save a plan of the named triggers to plan_file; whether it holds changes (-detailed-exitcode 2), and
+        whether the refresh found objects changed outside Terraform."""
         self.ensure_init()
         self.ensure_workspace(workspace)
         plan_file.parent.mkdir(parents=True, exist_ok=True)
-        code, _, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None,
-                               out=str(plan_file), lock_timeout="60s", target=targets(names))
-        return code == 2
+        code, out, _ = self._run(workspace, "plan", ok_codes=(0, 2), var_file=str(var_file), var=None,
+                                 out=str(plan_file), lock_timeout="60s", target=targets(names))
+        return SavedPlan(changes=code == 2, drifted=DRIFT_NOTE in out)
 
     def show_plan(self, workspace: str, plan_file: Path) -> dict:
         """A saved plan as Terraform's JSON plan representation (`terraform show -json`)."""
