@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -93,10 +92,11 @@ def confirm_received(target: AppliedTrigger, start_ms: int, timeout: float, nonc
     if seen.returned and watched.found:
         logged = f", and logged {expect_log!r}" if expect_log else ""
         return Confirmation(True, f"event {nonce} received by {where}, which returned{logged}",
-                            lines, watched.waited, held.released)
+                            lines, watched.waited, held.released, reached=True)
     if seen.returned:
         return Confirmation(False, f"event {nonce} received by {where}, which returned but never logged "
-                                   f"{expect_log!r} (waited {watched.waited:.1f} s)", lines, watched.waited, held.released)
+                                   f"{expect_log!r} (waited {watched.waited:.1f} s)", lines, watched.waited, held.released,
+                            reached=True)
     if seen.requests:
         limit = _timeout_of(target)
         why = (f": no outcome within its timeout of {limit} s, so it timed out (or the engine lost its output)"
@@ -123,16 +123,15 @@ def check_own(wired: Wired, target: AppliedTrigger, nonce: str, timeout: float) 
     kind = wired.type
     expect_log = wired.expect_log.replace("{nonce}", nonce) if wired.expect_log else None
     start = now_ms()
-    started = time.monotonic()
     if kind.name == "api":
         status, body = kind.get(target, {QUERY_NAME: nonce})
         answer = f"HTTP {status}: {body[:200]}"
+        # Whatever the status, the redirect's records say whether the request reached the function.
+        confirmation = confirm_received(target, start, timeout, nonce, "GET", expect_log)
         expected = wired.expect_status
         if (status != expected) if expected is not None else not 200 <= status < 300:
-            # Any answer of the function's own (not the gateway's 5xx for a function that failed) reached it.
-            return Confirmation(False, f"{answer} (expected {expected or '2xx'})", [answer],
-                                round(time.monotonic() - started, 1), reached=0 < status < 500)
-        confirmation = confirm_received(target, start, timeout, nonce, "GET", expect_log)
+            return dataclasses.replace(confirmation, confirmed=False,
+                                       detail=f"{answer} (expected {expected or '2xx'}); {confirmation.detail}")
         return dataclasses.replace(confirmation, detail=f"{answer}; {confirmation.detail}")
     text = wired.event.read_text(encoding="utf-8").replace("{nonce}", nonce) if wired.event else kind.payload(nonce)
     kind.send(target, [text])

@@ -1,8 +1,9 @@
 """A project of the user's own functions, in a folder outside the repository: real Terraform, provider, MiniStack.
 
 Three functions: `orders` (Python, logs nothing) behind an API and a queue; `greeter` (Node.js) behind an API and
-a queue; `broken` (Python) raising on every object put in its bucket. The checks prove each event reached its
-function by the event's identity, which the redirect records, and report the failure with its message.
+a queue; `broken` (Python) raising on every object put in its bucket and every request to its API. The checks
+prove each event reached its function by the event's identity, which the redirect records, and report the
+failure with its message.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def write_project(folder: Path, account: str) -> Path:
         [functions.broken.triggers.upload]
         type = "s3"
         bucket = "broken-uploads-{account}"
+
+        [functions.broken.triggers.http]
+        type = "api"
+        path = "broken"
         '''))
     return project
 
@@ -104,7 +109,7 @@ def test_own_functions_are_applied_checked_by_event_identity_and_destroyed(make_
 
     checked = trig.run("check", "all", "--json", "--timeout", "60", expect=1, **env)
     results = {r["trigger"]: r for r in json.loads(checked.stdout)["results"]}
-    assert set(results) == {"orders.http", "orders.queue", "greeter.http", "greeter.queue", "broken.upload"}
+    assert set(results) == {"orders.http", "orders.queue", "greeter.http", "greeter.queue", "broken.upload", "broken.http"}
     for name in ("orders.http", "orders.queue", "greeter.http", "greeter.queue"):
         assert results[name]["ok"], results[name]
         assert "received by" in results[name]["detail"] and "which returned" in results[name]["detail"], results[name]
@@ -113,9 +118,12 @@ def test_own_functions_are_applied_checked_by_event_identity_and_destroyed(make_
     # The body came from events/greeting.json with the nonce put in, and the function logged what it read.
     nonce = results["greeter.queue"]["detail"].split()[1]
     assert f"logged 'greeted {nonce}'" in results["greeter.queue"]["detail"], results["greeter.queue"]
-    broken = results["broken.upload"]
-    assert not broken["ok"]
-    assert "which failed: ValueError: no such order at main.py:2 in handle" in broken["detail"], broken
+    for name in ("broken.upload", "broken.http"):
+        broken = results[name]
+        assert (broken["ok"], broken["outcome"]) == (False, "function_failed"), broken
+        assert "which failed: ValueError: no such order at main.py:2 in handle" in broken["detail"], broken
+    assert results["broken.http"]["detail"].startswith("HTTP 502"), results["broken.http"]
+    assert {results[name]["outcome"] for name in ("orders.http", "orders.queue")} == {"confirmed"}
 
     one = trig.run("check", "orders.queue", **env)
     assert "orders.queue" in one.stdout and "orders.http" not in one.stdout, one.stdout
