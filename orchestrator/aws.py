@@ -34,15 +34,18 @@ def _config(connect_timeout: float, read_timeout: float) -> Config:
 
 
 def make_client(service: str, settings: Settings, connect_timeout: float = 3.0, read_timeout: float = 30.0):
-    """A boto3 client for one service of the emulator; never reads the user's profile or keys. Clients are kept
-    per endpoint, region, account and timeouts for the process: a check of twenty functions, each polling its
-    logs, built sixty of them otherwise (tens of ms of CPU each)."""
+    """A boto3 client for one service of the emulator; never reads the user's profile or keys."""
+    return kept_clients(settings, connect_timeout, read_timeout)(service)
+
+
+def kept_clients(settings: Settings, connect_timeout: float = 3.0, read_timeout: float = 10.0) -> ClientFactory:
+    """The process's ClientFactory for the settings' endpoint, region and account (and timeouts): a check of
+    twenty functions, each polling its logs, built sixty clients otherwise (tens of ms of CPU each)."""
     key = (settings.endpoint, settings.region, settings.account_id, connect_timeout, read_timeout)
     with _KEPT_LOCK:
         if key not in _KEPT:
             _KEPT[key] = ClientFactory(settings, connect_timeout, read_timeout)
-        factory = _KEPT[key]
-    return factory(service)
+        return _KEPT[key]
 
 
 class ClientFactory:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator import emulator, wiring
-from orchestrator.aws import ClientFactory
+from orchestrator.aws import kept_clients
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.load import LoadResult, load_check
 from orchestrator.location import Location, placed_triggers, resources_of, same_endpoint, workspace_of
@@ -91,13 +91,9 @@ def refuse_vanished(targets: Mapping[str, AppliedTrigger]) -> None:
     """Say plainly when applied wiring is gone from the emulator (restarted, reset, or deleted by hand) instead of
     firing an event that cannot arrive; targets by function."""
     gone, endpoints = {}, set()
-    factories: dict[Location, ClientFactory] = {}  # one per place: building clients costs tens of ms each
     for name, target in targets.items():
         resources = resources_of(target.settings, name) or []
-        place = Location.of(target.settings)
-        if place not in factories:
-            factories[place] = ClientFactory(target.settings)
-        missing = wiring.find_missing(resources, factories[place]).missing
+        missing = wiring.find_missing(resources, kept_clients(target.settings)).missing
         if missing:
             gone[name] = f"all {len(missing)} resources" if len(missing) == len(resources) else ", ".join(missing)
             endpoints.add(target.settings.endpoint)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from orchestrator import emulator, wiring
-from orchestrator.aws import ClientFactory, make_client
+from orchestrator.aws import kept_clients, make_client
 from orchestrator.errors import EmulatorError, TerraformError, TerraformStopped, TrigError
 from orchestrator.fingerprint import forget_fingerprint, input_fingerprint, record_fingerprint, recorded_fingerprint
 from orchestrator.location import (
@@ -108,17 +108,15 @@ def inputs_unchanged(settings: Settings, name: str, fragment: Path) -> bool:
     return recorded_fingerprint(settings, name) == input_fingerprint(settings, fragment)
 
 
-def unchanged_and_present(settings: Settings, trigger: Function, fragment: Path, progress=_quiet,
-                          clients: ClientFactory | None = None) -> bool:
-    """True when the inputs are those of the last successful apply and every resource of the state is in the emulator
-    (asked through clients, which an apply of many functions shares: building a client costs tens of ms)."""
+def unchanged_and_present(settings: Settings, trigger: Function, fragment: Path, progress=_quiet) -> bool:
+    """True when the inputs are those of the last successful apply and every resource of the state is in the emulator."""
     if not inputs_unchanged(settings, trigger.name, fragment):
         return False
     resources = resources_of(settings, trigger.name)
     if not resources:
         return False
     try:
-        presence = wiring.find_missing(resources, clients or ClientFactory(settings))
+        presence = wiring.find_missing(resources, kept_clients(settings))
     except wiring.PresenceCheckError as exc:
         log.info("%s: %s; running Terraform", trigger.name, exc)
         return False
@@ -149,9 +147,8 @@ def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str]
         to_apply = []
         # Refreshing triggers whose inputs are unchanged usually finds nothing to do: plan first, apply if needed.
         plan_first = refresh and all(inputs_unchanged(settings, t.name, fragments[t.name]) for t in triggers)
-        clients = ClientFactory(settings)
         for trigger in triggers:
-            if not refresh and unchanged_and_present(settings, trigger, fragments[trigger.name], progress, clients):
+            if not refresh and unchanged_and_present(settings, trigger, fragments[trigger.name], progress):
                 progress(f"{trigger.name}: inputs unchanged and resources present, Terraform skipped")
                 results[trigger.name] = dict(_SKIPPED)
             else:

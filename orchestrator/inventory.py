@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from orchestrator import emulator, wiring
-from orchestrator.aws import ClientFactory
+from orchestrator.aws import kept_clients
 from orchestrator.location import Location, applied_location, recorded_location, resources_of, same_endpoint
 from orchestrator.settings import Settings
 from orchestrator.functions import catalogue, undeclared_applied
@@ -59,14 +59,12 @@ def survey_triggers(settings: Settings, answers: Callable[[str], bool] = emulato
     """Every function's status, its resources checked where its state says they are (known: endpoints already
     asked); functions applied here that the project file no longer declares come last."""
     answering = _Answering(known or {}, answers)
-    factories: dict[Location, ClientFactory] = {}
     declared = catalogue(settings)
-    return [dataclasses.replace(_status(settings, name, answering, factories), declared=name in declared)
+    return [dataclasses.replace(_status(settings, name, answering), declared=name in declared)
             for name in [*declared, *undeclared_applied(settings, declared)]]
 
 
-def _status(settings: Settings, name: str, answering: _Answering,
-            factories: dict[Location, ClientFactory]) -> TriggerStatus:
+def _status(settings: Settings, name: str, answering: _Answering) -> TriggerStatus:
     resources = resources_of(settings, name)
     if resources == []:
         return TriggerStatus(name, NOT_APPLIED)
@@ -76,7 +74,7 @@ def _status(settings: Settings, name: str, answering: _Answering,
     location = applied_location(settings, name, resources)
     if not answering(location.endpoint):
         return TriggerStatus(name, UNKNOWN, location, len(resources), reason=f"nothing answers at {location.endpoint}")
-    factory = factories.setdefault(location, ClientFactory(location.settings(settings)))
+    factory = kept_clients(location.settings(settings))
     try:
         presence = wiring.find_missing(resources, factory)
     except wiring.PresenceCheckError as exc:
