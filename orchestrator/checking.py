@@ -42,7 +42,17 @@ class CheckResult:
     seen: tuple[str, ...] = ()
     waited: float = 0.0  # of seconds, those spent waiting for the confirmation (all of --timeout when none came)
     released: int = 0  # invocations trig made to release output the engine held back
-    outcome: str = ""  # confirmed, function_failed (the event reached it) or not_delivered
+    outcome: str = ""  # confirmed, function_failed (the event reached it), not_delivered or not_fired
+
+    @property
+    def skipped(self) -> bool:
+        """Not fired at all (a team root's trigger trig cannot fire here): neither a pass nor a fail."""
+        return self.outcome == "not_fired"
+
+    @property
+    def case_name(self) -> str:
+        """The row's name in a JUnit report: unique among the rows of one check."""
+        return self.trigger
 
 
 def applied_functions(settings: Settings, known: Mapping[str, Function]) -> list[Function]:

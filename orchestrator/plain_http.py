@@ -25,8 +25,15 @@ class Answer:
 
 def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10.0) -> Answer:
     """GET url; an HTTP error status is an answer like any other."""
+    return send("GET", url, headers, None, timeout)
+
+
+def send(method: str, url: str, headers: dict[str, str] | None = None, body: bytes | None = None,
+         timeout: float = 10.0) -> Answer:
+    """One request of any method, with an optional body; an HTTP error status is an answer like any other."""
+    request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return Answer(response.status, response.read())
     except urllib.error.HTTPError as exc:
         return Answer(exc.code, exc.read())

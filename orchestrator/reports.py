@@ -18,8 +18,8 @@ def check_document(results: list[CheckResult]) -> dict:
     return {
         "mode": "wiring",
         "ok": all(r.ok for r in results),
-        "results": [{**dataclasses.asdict(r), "verdict": "ok" if r.ok else "FAILED", "seen": list(r.seen)}
-                    for r in results],
+        "results": [{**dataclasses.asdict(r), "verdict": "skipped" if r.skipped else "ok" if r.ok else "FAILED",
+                     "seen": list(r.seen)} for r in results],
     }
 
 
@@ -73,8 +73,8 @@ class Case:
 
 
 def check_cases(results: list[CheckResult]) -> list[Case]:
-    return [Case(f"trig.check.{r.invocation}", r.trigger, r.seconds,
-                 failure=None if r.ok else r.detail, text="\n".join([r.detail, *r.seen])) for r in results]
+    return [Case(f"trig.check.{r.invocation}", r.case_name, r.seconds, failure=None if r.ok else r.detail,
+                 skipped=r.detail if r.skipped else None, text="\n".join([r.detail, *r.seen])) for r in results]
 
 
 def load_cases(results: list[LoadResult]) -> list[Case]:

@@ -10,10 +10,12 @@ import typer
 from orchestrator import checking, reports, semantics
 from orchestrator.commands.common import SetOpt, TimeoutOpt, TRIGGER_NAMES, echo_json, json_option, reports_errors
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
+from orchestrator.commands.root_options import RootOpt, refuse_with_root
 from orchestrator.errors import UsageError
 from orchestrator.load import LoadResult
 from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
+from orchestrator.roots.checks import check_root
 from orchestrator.settings import Settings
 
 OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(
@@ -30,13 +32,20 @@ JunitOpt = Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", hel
 
 
 def print_results(results: list[checking.CheckResult]) -> None:
+    """The check table; a team root's rows also name the resource that wires each trigger and its function."""
     width = max([10, *(len(r.trigger) + 1 for r in results)])  # a project's triggers: `orders.queue`
-    typer.echo(f"{'TRIGGER':<{width}} {'INVOCATION':<13} {'VERDICT':<8} {'SECONDS':>7}  DETAIL")
-    for r in results:
-        typer.echo(f"{r.trigger:<{width}} {r.invocation:<13} {'ok' if r.ok else 'FAILED':<8} {r.seconds:>7.2f}  {r.detail}")
+    sources = [getattr(r, "source", "") for r in results]
+    wide = max([0, *(len(s) + 1 for s in sources if s)])
+    function_width = max([0, *(len(getattr(r, "function", "")) + 1 for r in results if getattr(r, "source", ""))])
+    extra = f"{'SOURCE':<{wide}} {'FUNCTION':<{function_width}} " if wide else ""
+    typer.echo(f"{'TRIGGER':<{width}} {extra}{'INVOCATION':<13} {'VERDICT':<8} {'SECONDS':>7}  DETAIL")
+    for r, source in zip(results, sources):
+        columns = f"{source:<{wide}} {getattr(r, 'function', ''):<{function_width}} " if wide else ""
+        verdict = "skipped" if r.skipped else "ok" if r.ok else "FAILED"
+        typer.echo(f"{r.trigger:<{width}} {columns}{r.invocation:<13} {verdict:<8} {r.seconds:>7.2f}  {r.detail}")
         if not r.ok:
             for line in r.seen:
-                typer.echo(f"{'':<{width + 32}}seen: {line}")
+                typer.echo(f"{'':<{width + len(columns) + 32}}seen: {line}")
 
 
 def _print_rows(rows: list[semantics.Row]) -> None:
@@ -67,16 +76,24 @@ def _print_load_results(results: list[LoadResult]) -> None:
 @with_settings(EMULATOR, TERRAFORM)
 def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
           count: CountOpt = None, concurrency: ConcurrencyOpt = 4, semantics_: SemanticsOpt = False,
-          json_: JsonOpt = False, junit: JunitOpt = None, set_: SetOpt = None, keep: KeepOpt = False, *,
-          settings: Settings, progress: Progress) -> None:
+          json_: JsonOpt = False, junit: JunitOpt = None, set_: SetOpt = None, keep: KeepOpt = False,
+          root: RootOpt = None, *, settings: Settings, progress: Progress) -> None:
     """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --timeout 60
 
     With --count, fire many and account for each (example: trig check api --count 500 --concurrency 20);
     with --semantics, prove each type's invocation semantics instead (example: trig check all --semantics).
     --json prints the result as one JSON document; --junit FILE also writes JUnit XML for CI
-    (example: trig check all --json --junit trig.xml).
+    (example: trig check all --json --junit trig.xml). With --root DIR, check every trigger found in what trig
+    applied of a team's own root (example: trig check --root infra --junit trig.xml).
     """
-    if semantics_:
+    if root is not None:
+        refuse_with_root("check", triggers=triggers, count=count, semantics=semantics_, set_=set_, keep=keep)
+        results = check_root(settings, root, timeout, progress=progress)
+        document, cases = reports.check_document(results), reports.check_cases(results)
+        ok = document["ok"]
+        if not json_:
+            print_results(results)
+    elif semantics_:
         rows = semantics.check_semantics(settings, triggers or [], parse_set_options(set_ or []), timeout,
                                          keep=keep, progress=progress)
         document, cases = reports.semantics_document(rows), reports.semantics_cases(rows)

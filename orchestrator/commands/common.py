@@ -25,9 +25,9 @@ TRIGGER_NAMES = ", ".join(REGISTRY)
 
 # Each command shows an example of its own, so these are made per command.
 def triggers_argument(example: str):
-    """The TRIGGER... argument of apply, destroy, run and plan, with the command's own example."""
-    return Annotated[list[str], typer.Argument(metavar="TRIGGER", show_default=False,
-                                               help=f"Triggers: {TRIGGER_NAMES} or all; with a project file, its functions (FUNCTION, or FUNCTION.TRIGGER for one of its triggers) or all. Example: {example}")]
+    """The TRIGGER... argument of apply, destroy, run and plan, with the command's own example (not with --root)."""
+    return Annotated[Optional[list[str]], typer.Argument(metavar="TRIGGER", show_default=False,
+                                                         help=f"Triggers: {TRIGGER_NAMES} or all; with a project file, its functions (FUNCTION, or FUNCTION.TRIGGER for one of its triggers) or all; none with --root. Example: {example}")]
 
 
 def trigger_argument(example: str):

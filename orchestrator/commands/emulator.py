@@ -9,10 +9,12 @@ import typer
 from orchestrator import emulator, engines, inventory
 from orchestrator.commands.common import echo_json, json_option, path_json, path_text, reports_errors
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
+from orchestrator.commands.root_options import RootOpt
 from orchestrator.errors import TrigError, UsageError
 from orchestrator.functions import catalogue, load_project
 from orchestrator.location import Location
 from orchestrator.progress import Progress
+from orchestrator.roots import runs as root_runs
 from orchestrator.settings import Settings
 from orchestrator.terraform.adapter import TerraformAdapter
 
@@ -60,8 +62,14 @@ def _terraform_version(settings) -> str:
 
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
-def status(json_: StatusJsonOpt = False, *, settings: Settings) -> None:
-    """Show the endpoint, the engine answering there, its health, and each trigger: applied and present in the emulator, applied but missing, or not applied. Example: trig status --json"""
+def status(json_: StatusJsonOpt = False, root: RootOpt = None, *, settings: Settings) -> None:
+    """Show the endpoint, the engine answering there, its health, and each trigger: applied and present in the emulator, applied but missing, or not applied. Example: trig status --json
+
+    With --root DIR, what trig applied of a team's own root and the triggers found in it (example: trig status --root infra).
+    """
+    if root is not None:
+        _root_status(root_runs.root_status(settings, root), json_)
+        return
     engine = engines.detect_engine(settings.endpoint)
     info = emulator.health(settings.endpoint) if engine.name != engines.NONE else None
     statuses = inventory.survey_triggers(settings, known={settings.endpoint: info is not None})
@@ -85,6 +93,21 @@ def status(json_: StatusJsonOpt = False, *, settings: Settings) -> None:
     here = Location.of(settings)
     for s in statuses:
         typer.echo(f"  {s.trigger:<10} {inventory.describe_status(s, here)}")
+
+
+def _root_status(status: dict, json_: bool) -> None:
+    if json_:
+        echo_json(status)
+        return
+    typer.echo(f"root:     {status['root']} (trig's copy: {status['copy']})")
+    if not status["applied"]:
+        typer.echo("applied:  no")
+        return
+    typer.echo(f"applied:  {status['resources']} resources at {status['endpoint']} for account {status['account']}")
+    typer.echo(f"triggers: {len(status['triggers'])} found")
+    for t in status["triggers"]:
+        note = f"  ({t['note']})" if t["note"] else ""
+        typer.echo(f"  {t['kind']:<13} {t['source']:<50} -> {t['function']}{note}")
 
 
 @reports_errors

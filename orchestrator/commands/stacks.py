@@ -11,10 +11,13 @@ from orchestrator import checking, deploy, planning, semantics, validation
 from orchestrator.commands.checks import print_results
 from orchestrator.commands.common import SetOpt, TimeoutOpt, reports_errors, triggers_argument
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
+from orchestrator.commands.root_options import (RootOpt, VarFileOpt, VarOpt, refuse_with_root, refuse_without_root,
+                                                required_triggers, root_variables)
 from orchestrator.errors import UsageError
 from orchestrator.plan_summary import detailed_exit_code
 from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
+from orchestrator.roots import checks as root_checks, runs as root_runs
 from orchestrator.settings import Settings
 
 _REFRESH_HELP = ("Run Terraform (with its refresh) even when the inputs are unchanged since the last apply, "
@@ -40,17 +43,39 @@ def _print_counts(counts: dict[str, dict[str, int]]) -> None:
 
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
-def apply(triggers: ApplyTriggersArg, set_: SetOpt = None, refresh: ApplyRefreshOpt = False, *,
+def apply(triggers: ApplyTriggersArg = None, set_: SetOpt = None, refresh: ApplyRefreshOpt = False,
+          root: RootOpt = None, var_file: VarFileOpt = None, var: VarOpt = None, *,
           settings: Settings, progress: Progress) -> None:
-    """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi"""
+    """Build the zips, render tfvars and apply the triggers' Terraform. Example: trig apply all --set greeting=hi
+
+    With --root DIR, apply a team's own root on the emulator instead (example: trig apply --root infra --var-file dev.tfvars).
+    """
+    if root is not None:
+        refuse_with_root("apply", triggers=triggers, set_=set_, refresh=refresh)
+        counts = root_runs.apply_root(settings, root, root_variables(var_file, var), progress)
+        typer.echo(f"{root}: {deploy.counts_text(counts)}")
+        return
+    refuse_without_root(var_file, var)
+    triggers = required_triggers(triggers, "trig apply api s3")
     counts = deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh)
     _print_counts(counts)
 
 
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
-def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, *, settings: Settings, progress: Progress) -> None:
-    """Destroy the triggers' resources. Example: trig destroy all"""
+def destroy(triggers: DestroyTriggersArg = None, probes: ProbesOpt = False, root: RootOpt = None,
+            var_file: VarFileOpt = None, var: VarOpt = None, *, settings: Settings, progress: Progress) -> None:
+    """Destroy the triggers' resources. Example: trig destroy all
+
+    With --root DIR, destroy what trig applied of that root (example: trig destroy --root infra).
+    """
+    if root is not None:
+        refuse_with_root("destroy", triggers=triggers, probes=probes)
+        count = root_runs.destroy_root(settings, root, root_variables(var_file, var), progress)
+        typer.echo(f"{root}: {count} destroyed" if count else f"{root}: nothing was applied")
+        return
+    refuse_without_root(var_file, var)
+    triggers = required_triggers(triggers, "trig destroy kinesis sqs")
     if probes:
         destroyed = semantics.destroy_probes(settings, triggers)
         typer.echo(f"destroyed: {', '.join(destroyed) if destroyed else 'no probe stack was applied'}")
@@ -61,9 +86,25 @@ def destroy(triggers: DestroyTriggersArg, probes: ProbesOpt = False, *, settings
 
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
-def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RunRefreshOpt = False, *,
+def run(triggers: RunTriggersArg = None, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RunRefreshOpt = False,
+        root: RootOpt = None, var_file: VarFileOpt = None, var: VarOpt = None, *,
         settings: Settings, progress: Progress) -> None:
-    """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all"""
+    """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all
+
+    With --root DIR, apply a team's own root, then check every trigger found in it (example: trig run --root infra).
+    """
+    if root is not None:
+        refuse_with_root("run", triggers=triggers, set_=set_, refresh=refresh)
+        settings = deploy.emulator_for_run(settings, [], progress=progress)
+        counts = root_runs.apply_root(settings, root, root_variables(var_file, var), progress)
+        typer.echo(f"{root}: {deploy.counts_text(counts)}")
+        results = root_checks.check_root(settings, root, timeout, progress)
+        print_results(results)
+        if not all(r.ok for r in results):
+            raise typer.Exit(code=1)
+        return
+    refuse_without_root(var_file, var)
+    triggers = required_triggers(triggers, "trig run api sns")
     settings = deploy.emulator_for_run(settings, triggers, progress=progress)
     _print_counts(deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
     results = checking.check_triggers(settings, triggers, timeout, progress=progress)
@@ -74,15 +115,26 @@ def run(triggers: RunTriggersArg, set_: SetOpt = None, timeout: TimeoutOpt = 30.
 
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
-def plan(triggers: PlanTriggersArg, set_: SetOpt = None, format_: FormatOpt = "text", json_: PlanJsonOpt = False,
-         out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, *,
-         settings: Settings, progress: Progress) -> None:
-    """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md"""
+def plan(triggers: PlanTriggersArg = None, set_: SetOpt = None, format_: FormatOpt = "text", json_: PlanJsonOpt = False,
+         out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, root: RootOpt = None,
+         var_file: VarFileOpt = None, var: VarOpt = None, *, settings: Settings, progress: Progress) -> None:
+    """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md
+
+    With --root DIR, plan a team's own root against what trig applied of it (example: trig plan --root infra --format markdown).
+    """
     with planning.errors_exit_one(detailed_exitcode):
         if json_ and format_ not in ("text", "json"):
             raise UsageError(f"--json means --format json: drop --format {format_} or --json.")
-        plans, text = planning.plan_and_render(settings, triggers, parse_set_options(set_ or []),
-                                                  "json" if json_ else format_, progress=progress)
+        output_format = "json" if json_ else format_
+        if root is not None:
+            refuse_with_root("plan", triggers=triggers, set_=set_)
+            planning.render_plans([], output_format)  # an unknown format is refused before any planning
+            plans = [root_runs.plan_root(settings, root, root_variables(var_file, var), progress)]
+            text = planning.render_plans(plans, output_format)
+        else:
+            refuse_without_root(var_file, var)
+            plans, text = planning.plan_and_render(settings, required_triggers(triggers, "trig plan all"),
+                                                      parse_set_options(set_ or []), output_format, progress=progress)
         if out is None:
             typer.echo(text, nl=False)
         else:
