@@ -75,11 +75,13 @@ def status(json_: StatusJsonOpt = False, root: RootOpt = None, *, settings: Sett
     statuses = inventory.survey_triggers(settings, known={settings.endpoint: info is not None})
     applied = [s.trigger for s in statuses if s.applied]
     terraform = _terraform_version(settings)
+    roots = root_runs.applied_roots(settings)
     if json_:
         echo_json({"endpoint": settings.endpoint, "endpoint_source": settings.sources.get("endpoint", ""),
                    "healthy": info is not None, "engine": engine.as_dict(), "applied": applied,
                    "triggers": {s.trigger: s.as_dict() for s in statuses},
-                   "terraform": terraform, "region": settings.region, "account": settings.account_id})
+                   "terraform": terraform, "region": settings.region, "account": settings.account_id,
+                   "roots": roots})
         return
     typer.echo(f"endpoint: {settings.endpoint}")
     typer.echo(f"health:   {'healthy (version ' + str(info.get('version', '?')) + ')' if info is not None else 'not answering'}")
@@ -93,6 +95,9 @@ def status(json_: StatusJsonOpt = False, root: RootOpt = None, *, settings: Sett
     here = Location.of(settings)
     for s in statuses:
         typer.echo(f"  {s.trigger:<10} {inventory.describe_status(s, here)}")
+    for r in roots:
+        typer.echo(f"root {r['root']}: {r['resources']} resources applied at {r['endpoint']} for account "
+                   f"{r['account']} (`trig status --root {r['root']}`)")
 
 
 def _root_status(status: dict, json_: bool) -> None:

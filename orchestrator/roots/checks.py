@@ -101,10 +101,14 @@ def check_found(found: Found, settings: Settings, function: StateResource, redir
         else:
             fired = fire(found, here, nonce)
             answer = fired.answer
-            if redirect:
-                confirmation = confirm_received(target, start, timeout, fired.token, fired.sent)
-            else:
-                confirmation = _any_invocation(target, start, timeout, fired.sent, why_not)
+            try:
+                if redirect:
+                    confirmation = confirm_received(target, start, timeout, fired.token, fired.sent)
+                else:
+                    confirmation = _any_invocation(target, start, timeout, fired.sent, why_not)
+            finally:
+                if fired.cleanup is not None:
+                    fired.cleanup()
     except (ClientError, BotoCoreError, TrigError, RuntimeError) as exc:
         confirmation = Confirmation(False, f"firing the event failed: {exc}")
     if answer is not None:

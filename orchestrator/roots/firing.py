@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from orchestrator import plain_http as http
@@ -29,6 +30,9 @@ class Fired:
     token: str
     sent: str
     answer: http.Answer | None = None
+    # What removes what the event left behind, once it is confirmed (the object trig put in the team's bucket,
+    # which would otherwise keep a bucket without force_destroy from being destroyed).
+    cleanup: Callable[[], object] | None = None
 
 
 def _request(method: str, url: str, settings: Settings, nonce: str, headers: dict[str, str] | None = None) -> http.Answer:
@@ -64,8 +68,10 @@ def _function_url(found: Found, settings: Settings, nonce: str) -> Fired:
 def _s3(found: Found, settings: Settings, nonce: str) -> Fired:
     f = found.fire
     key = f"{f['prefix']}trig-{nonce}{f['suffix']}"
-    make_client("s3", settings).put_object(Bucket=str(f["bucket"]), Key=key, Body=nonce.encode())
-    return Fired(nonce, f"PutObject s3://{f['bucket']}/{key}")
+    s3 = make_client("s3", settings)
+    s3.put_object(Bucket=str(f["bucket"]), Key=key, Body=nonce.encode())
+    return Fired(nonce, f"PutObject s3://{f['bucket']}/{key}",
+                 cleanup=lambda: s3.delete_object(Bucket=str(f["bucket"]), Key=key))
 
 
 def _attribute(value: object) -> dict:

@@ -23,7 +23,7 @@ from orchestrator.progress import Progress, step
 from orchestrator.roots.discovery import discover
 from orchestrator.roots.override import write_override
 from orchestrator.roots.source import TeamRoot, module_folders, read_root
-from orchestrator.roots.workcopy import RootCopy, copy_for, held, rebuild
+from orchestrator.roots.workcopy import RootCopy, applied_copies, copy_for, held, rebuild
 from orchestrator.settings import Settings
 from orchestrator.terraform.state import State, StateResource
 from orchestrator.terraform.team_root import TeamRootTerraform, Variables
@@ -140,3 +140,15 @@ def root_status(settings: Settings, directory: Path) -> dict:
             "triggers": [{"kind": f.kind, "invocation": f.invocation, "source": f.source, "function": f.function,
                           "region": f.region, "fired_by_check": not f.cannot_fire or f.kind == "schedule",
                           "note": f.cannot_fire} for f in discover(applied)]}
+
+
+def applied_roots(settings: Settings) -> list[dict]:
+    """Every team root trig holds resources of under its home: the root, how many resources, where."""
+    found = []
+    for copy in applied_copies(settings.home):
+        held_resources = resources(copy)
+        if held_resources:
+            record = recorded(copy) or {}
+            found.append({"root": str(copy.directory), "resources": len(held_resources),
+                          "endpoint": record.get("endpoint"), "account": record.get("account")})
+    return found

@@ -124,7 +124,7 @@ def read_root(directory: Path, data_dir: Path | None = None, run_dir: Path | Non
                     if service == "" or kind.startswith(_UNMAPPABLE_PROVIDERS):
                         raise UsageError(f"--root {shown}: {_where(path, block.line, base)} uses {kind}, which trig "
                                          "cannot map to an emulator service, so it would reach real AWS; trig refuses "
-                                         "the root (remove the resource, or put it behind a count the emulator run sets to 0).")
+                                         "the whole root rather than let that resource through.")
                     if service:
                         services.add(service)
     return TeamRoot(directory, tuple(providers), frozenset(services))
