@@ -1,7 +1,9 @@
 """Just enough of HCL's shape to read a team's root without running it: its blocks, their labels and bodies.
 
-Comments are dropped and strings kept whole, so a brace in a string or a comment never opens a block.
-Values are not evaluated: an argument is read only when it is a literal string.
+Comments are dropped first; then the structure is read from a masked copy of the text, in which the contents of
+every string and heredoc are blanked (same length, newlines kept), so no bracket or keyword inside a string or a
+heredoc ever opens a block or hides an argument. Values are not evaluated: an argument is read only when it is a
+literal string.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from dataclasses import dataclass
 
 _HEADER = re.compile(r'([A-Za-z_][\w-]*)((?:\s+"[^"\n]*"|\s+[A-Za-z_][\w-]*)*)\s*\{')
 _LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
-_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)\n")
+_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_]\w*)[ \t]*\n")
+_BLANK = "_"
 
 
 @dataclass(frozen=True)
@@ -22,18 +25,37 @@ class Block:
     labels: tuple[str, ...]
     body: str
     line: int
+    masked: str = ""  # body with its strings' and heredocs' contents blanked
 
     def blocks(self, block_type: str | None = None) -> list[Block]:
         """The blocks directly inside this one, of one type when given."""
-        return blocks(self.body, block_type, self.line)
+        return _blocks(self.body, self.masked, block_type, self.line)
 
     def literal(self, name: str) -> str | None:
         """The argument's value when it is a literal string (`alias = "events"`); None otherwise or when absent."""
-        match = re.search(rf'^\s*{re.escape(name)}\s*=\s*"([^"$\n]*)"\s*$', _top_level(self.body), re.MULTILINE)
-        return match.group(1) if match else None
+        pattern = rf'^[ \t]*{re.escape(name)}[ \t]*=[ \t]*"({_BLANK}*)"[ \t]*$'
+        match = re.search(pattern, _top_level(self.masked), re.MULTILINE)
+        if match is None:
+            return None
+        value = self.body[match.start(1):match.end(1)]
+        return None if "${" in value else value
 
     def has_argument(self, name: str) -> bool:
-        return re.search(rf"^\s*{re.escape(name)}\s*=", _top_level(self.body), re.MULTILINE) is not None
+        return re.search(rf"^[ \t]*{re.escape(name)}[ \t]*=", _top_level(self.masked), re.MULTILINE) is not None
+
+
+def _heredoc_end(text: str, heredoc: re.Match) -> int:
+    """The index just past the heredoc's closing marker line (the end of text when it has none)."""
+    end = re.compile(rf"^[ \t]*{heredoc.group(1)}[ \t]*$", re.MULTILINE).search(text, heredoc.end())
+    return end.end() if end else len(text)
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index of the quote closing the string opened just before start (or of the line's end)."""
+    i, n = start, len(text)
+    while i < n and text[i] != '"' and text[i] != "\n":
+        i += 2 if text[i] == "\\" else 1
+    return min(i, n)
 
 
 def without_comments(text: str) -> str:
@@ -43,14 +65,11 @@ def without_comments(text: str) -> str:
     while i < n:
         c = text[i]
         if c == '"':
-            j = i + 1
-            while j < n and text[j] != '"' and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i:j + 1])
-            i = j + 1
+            stop = _string_end(text, i + 1) + 1
+            out.append(text[i:stop])
+            i = stop
         elif text.startswith("<<", i) and (heredoc := _HEREDOC.match(text, i)):
-            end = re.compile(rf"^\s*{heredoc.group(1)}\s*$", re.MULTILINE).search(text, heredoc.end())
-            stop = end.end() if end else n
+            stop = _heredoc_end(text, heredoc)
             out.append(text[i:stop])
             i = stop
         elif c == "#" or text.startswith("//", i):
@@ -67,36 +86,52 @@ def without_comments(text: str) -> str:
     return "".join(out)
 
 
-def _closing(text: str, start: int) -> int:
-    """The index just past the brace that closes the one opened before start (strings skipped)."""
-    depth, i, n = 1, start, len(text)
+def _blank(segment: str) -> str:
+    return re.sub(r"[^\n]", _BLANK, segment)
+
+
+def mask(text: str) -> str:
+    """text (without comments) with the contents of its strings and heredocs blanked; same length and lines."""
+    out: list[str] = []
+    i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c == '"':
-            i += 1
-            while i < n and text[i] != '"' and text[i] != "\n":
-                i += 2 if text[i] == "\\" else 1
+            stop = _string_end(text, i + 1)
+            out.append('"' + _blank(text[i + 1:stop]) + text[stop:stop + 1])
+            i = stop + 1
         elif text.startswith("<<", i) and (heredoc := _HEREDOC.match(text, i)):
-            end = re.compile(rf"^\s*{heredoc.group(1)}\s*$", re.MULTILINE).search(text, heredoc.end())
-            i = end.end() - 1 if end else n
-        elif c in "{[(":
+            stop = _heredoc_end(text, heredoc)
+            out.append(text[i:heredoc.end()] + _blank(text[heredoc.end():stop]))
+            i = stop
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _closing(masked: str, start: int) -> int:
+    """The index just past the bracket that closes the one opened before start."""
+    depth = 1
+    for i in range(start, len(masked)):
+        c = masked[i]
+        if c in "{[(":
             depth += 1
         elif c in "}])":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
-    return n
+    return len(masked)
 
 
-def _top_level(body: str) -> str:
-    """body with the contents of its nested blocks and multi-line values removed: its own arguments only."""
-    kept, i, n = [], 0, len(body)
+def _top_level(masked: str) -> str:
+    """masked with the contents of its nested blocks and bracketed values blanked: its own arguments only."""
+    kept, i, n = [], 0, len(masked)
     while i < n:
-        c = body[i]
+        c = masked[i]
         if c in "{[(":
-            stop = _closing(body, i + 1)
-            kept.append(c + "\n" * body.count("\n", i, stop))
+            stop = _closing(masked, i + 1)
+            kept.append(c + "\n" * masked.count("\n", i + 1, stop))
             i = stop
         else:
             kept.append(c)
@@ -104,26 +139,30 @@ def _top_level(body: str) -> str:
     return "".join(kept)
 
 
-def blocks(text: str, block_type: str | None = None, first_line: int = 1) -> list[Block]:
-    """The blocks at the top level of text (comments already removed), in order; of one type when given."""
-    found, i, n = [], 0, len(text)
+def _blocks(text: str, masked: str, block_type: str | None, first_line: int) -> list[Block]:
+    found, i, n = [], 0, len(masked)
     while i < n:
-        newline = text.find("\n", i)
+        newline = masked.find("\n", i)
         end = n if newline < 0 else newline
-        line = text[i:end].strip()
-        header = _HEADER.match(line)
+        indent = len(masked[i:end]) - len(masked[i:end].lstrip())
+        header = _HEADER.match(masked, i + indent, end)
         if header:
-            opened = text.find("{", i, end + 1)
-            stop = _closing(text, opened + 1)
-            labels = tuple(a or b for a, b in _LABEL.findall(header.group(2)))
+            opened = header.end() - 1
+            stop = _closing(masked, opened + 1)
+            labels = tuple(a or b for a, b in _LABEL.findall(text[header.start(2):header.end(2)]))
             if block_type is None or header.group(1) == block_type:
                 found.append(Block(header.group(1), labels, text[opened + 1:stop - 1],
-                                   first_line + text.count("\n", 0, i)))
+                                   first_line + masked.count("\n", 0, i), masked[opened + 1:stop - 1]))
             i = stop
             continue
         # An argument whose value opens a bracket spans to its closing one.
-        opened = min((at for at in (text.find(c, i, end) for c in "{[(") if at >= 0), default=-1)
+        opened = min((at for at in (masked.find(c, i, end) for c in "{[(") if at >= 0), default=-1)
         if opened >= 0:
-            end = max(end, _closing(text, opened + 1))
+            end = max(end, _closing(masked, opened + 1))
         i = end + 1
     return found
+
+
+def blocks(text: str, block_type: str | None = None, first_line: int = 1) -> list[Block]:
+    """The blocks at the top level of text (comments already removed), in order; of one type when given."""
+    return _blocks(text, mask(text), block_type, first_line)
