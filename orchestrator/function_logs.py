@@ -17,7 +17,7 @@ from orchestrator.errors import EmulatorError, UsageError
 from orchestrator.logwatch import LogEvent, read_log_events
 from orchestrator.settings import Settings
 from orchestrator.checking import applied_target
-from orchestrator.applied import now_ms
+from orchestrator.applied import AppliedTrigger, now_ms
 
 _DURATION = re.compile(r"^(\d+)([smhdw]?)$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -46,6 +46,14 @@ def tail_logs(settings: Settings, name: str, since_seconds: float, follow: bool,
     pause(seconds) waits between reads (an Event's wait ends it early).
     """
     _, target = applied_target(settings, name, any_of_function=True)
+    return tail_target(target, since_seconds, follow, emit, poll_seconds, should_stop, pause)
+
+
+def tail_target(target: AppliedTrigger, since_seconds: float, follow: bool, emit: Callable[[LogEvent], None],
+                poll_seconds: float = 1.0, should_stop: Callable[[], bool] = lambda: False,
+                pause: Callable[[float], object] = time.sleep) -> int:
+    """tail_logs of one applied function, however it was found (trig's own stacks or a team's root)."""
+    settings = target.settings
     logs = target.client("logs")
     start = now_ms() - int(since_seconds * 1000)
     seen: set[tuple] = set()

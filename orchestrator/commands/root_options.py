@@ -38,8 +38,8 @@ def refuse_with_root(command: str, **given: object) -> None:
     for name, value in given.items():
         if value:
             shown = "TRIGGER" if name == "triggers" else f"--{name.rstrip('_').replace('_', '-')}"
-            raise UsageError(f"{shown} goes with trig's own stacks, not with --root: with --root, `trig {command}` "
-                             "takes the whole root; drop one of them.")
+            raise UsageError(f"{shown} goes with trig's own stacks, not with --root (`trig {command} --root DIR` "
+                             "takes what it needs from the root); drop one of them.")
 
 
 def refuse_without_root(var_files: list[Path] | None, values: list[str] | None) -> None:

@@ -27,7 +27,7 @@ from orchestrator.logwatch import group_invocations
 from orchestrator.own_checks import confirm_received
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import Progress, step
-from orchestrator.roots.discovery import Found, discover
+from orchestrator.roots.discovery import Found, discover, region_of
 from orchestrator.roots.firing import fire
 from orchestrator.roots.instrument import redirected, why_not_redirected
 from orchestrator.roots.runs import refuse_elsewhere, resources
@@ -136,13 +136,46 @@ def discovered(copy: RootCopy) -> tuple[list[Found], list[StateResource]]:
     return found, applied
 
 
-def check_root(settings: Settings, directory: Path, timeout: float, progress: Progress) -> list[RootCheckResult]:
-    """One row per discovered trigger of the applied root, in discovery order."""
+def _functions(applied: list[StateResource]) -> dict[str, StateResource]:
+    return {str(r.attributes.get("function_name")): r for r in applied if r.type == "aws_lambda_function"}
+
+
+def function_named(copy: RootCopy, applied: list[StateResource], name: str) -> StateResource:
+    """The applied function of that name (its function_name, or its instance key: `refunds` of fn["refunds"])."""
+    functions = _functions(applied)
+    by_key = {r.address.rsplit("[", 1)[-1].strip('"]'): r for r in functions.values() if r.address.endswith('"]')}
+    function = functions.get(name) or by_key.get(name)
+    if function is None:
+        raise UsageError(f"no function {name!r} in what trig applied of {copy.directory}: choose from "
+                         f"{', '.join(sorted(functions))}.")
+    return function
+
+
+def function_target(settings: Settings, directory: Path, name: str) -> AppliedTrigger:
+    """An applied function of a team root, for `trig logs --root DIR FUNCTION`."""
+    copy = copy_for(settings.home, directory)
+    applied = resources(copy)
+    if not applied:
+        raise UsageError(f"nothing of {copy.directory} is applied here: run `trig apply --root {copy.directory}` first.")
+    function = function_named(copy, applied, name)
+    region = region_of(function.attributes.get("arn")) or settings.region
+    return _target(dataclasses.replace(settings, region=region), function)
+
+
+def check_root(settings: Settings, directory: Path, timeout: float, progress: Progress,
+               function: str | None = None) -> list[RootCheckResult]:
+    """One row per discovered trigger of the applied root (of one function, when named), in discovery order."""
     copy = copy_for(settings.home, directory)
     with held(copy):
         found, applied = discovered(copy)
         refuse_elsewhere(copy, settings)
-        functions = {str(r.attributes.get("function_name")): r for r in applied if r.type == "aws_lambda_function"}
+        functions = _functions(applied)
+        if function is not None:
+            chosen = str(function_named(copy, applied, function).attributes["function_name"])
+            found = [f for f in found if f.function == chosen]
+            if not found:
+                raise UsageError(f"nothing in {copy.directory} invokes {chosen}: `trig status --root {copy.directory}` "
+                                 "lists the triggers found.")
         used = sorted({f.function for f in found})
         why_not = {name: why_not_redirected(functions[name], copy.root) for name in used}
         with contextlib.ExitStack() as stack:

@@ -43,6 +43,12 @@ class Found:
         return f"{self.kind} {self.source}"
 
 
+def region_of(arn: object) -> str | None:
+    """The region in a function's ARN."""
+    match = _FUNCTION_ARN.search(str(arn or ""))
+    return match.group(1) if match else None
+
+
 def _function(text: object, functions: Mapping[str, StateResource]) -> tuple[str, str] | None:
     """(name, region) of the function an ARN, an invoke URI or a name points at, when the state holds it."""
     text = str(text or "")

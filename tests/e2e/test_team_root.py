@@ -88,6 +88,11 @@ def test_a_team_root_is_applied_discovered_checked_and_destroyed(make_trig, tmp_
         assert "TRIG_ORIGINAL_HANDLER" not in (configuration.get("Environment") or {}).get("Variables", {})
     assert regional(trig, "s3").list_objects_v2(Bucket=f"shop-uploads-{trig.account}").get("KeyCount") == 0
 
+    fired = trig.run("fire", "--root", str(root), "refunds", expect=1)  # the instance key names the function too
+    assert "aws_lambda_event_source_mapping.refunds" in fired.stdout and "FAILED" in fired.stdout, fired.stdout
+    logged = trig.run("logs", "--root", str(root), "shop-refunds")
+    assert "ValueError: refund service unavailable" in logged.stdout, logged.stdout
+
     plan = trig.run("plan", "--root", str(root), "--format", "markdown")
     assert plan.stdout.startswith("## trig plan"), plan.stdout
     assert f"### {root}" in plan.stdout and "to add" not in plan.stdout, plan.stdout

@@ -396,7 +396,7 @@ def test_root_variables_are_checked(tmp_path):
 
 
 def test_refuse_with_root_names_the_trigger_argument_or_the_option():
-    with pytest.raises(UsageError, match=r"^TRIGGER goes with trig's own stacks.*`trig check`"):
+    with pytest.raises(UsageError, match=r"^TRIGGER goes with trig's own stacks.*`trig check --root DIR`"):
         refuse_with_root("check", triggers=["api"])
     with pytest.raises(UsageError, match=r"^--keep-going goes with"):
         refuse_with_root("apply", triggers=None, keep_going=True)
