@@ -10,6 +10,7 @@ are redirected; any other is checked by its invocations' log lines alone (and it
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,26 +67,29 @@ def _put(client, name: str, code: bytes, handler: str, variables: Mapping[str, s
     _settled(client, name)
 
 
+def _front(client, function: StateResource, root: Path, originals: list[Original]) -> None:
+    """Put the redirect in front of one function, first noting (in originals) what to put back."""
+    a = function.attributes
+    name = str(a["function_name"])
+    current = client.get_function_configuration(FunctionName=name)
+    variables = (current.get("Environment") or {}).get("Variables") or {}
+    original = Original(name, current["Handler"], variables, (root / str(a["filename"])).read_bytes())
+    redirect = redirect_file(language(str(a["runtime"])))
+    originals.append(original)
+    _put(client, name, zip_bytes(root / str(a["filename"]), {redirect.name: redirect.read_bytes()}), REDIRECT_HANDLER,
+         {**variables, ORIGINAL_HANDLER_VARIABLE: original.handler})
+
+
 @contextlib.contextmanager
 def redirected(client, functions: list[StateResource], root: Path) -> Iterator[set[str]]:
-    """Put the redirect in front of each function that can take it; yield their names; put them back after."""
+    """Put the redirect in front of each function that can take it, all at once; yield their names; put every
+    one whose original was noted back after, whatever happened meanwhile."""
     originals: list[Original] = []
     try:
-        for function in functions:
-            if why_not_redirected(function, root):
-                continue
-            a = function.attributes
-            name = str(a["function_name"])
-            current = client.get_function_configuration(FunctionName=name)
-            variables = (current.get("Environment") or {}).get("Variables") or {}
-            code = (root / str(a["filename"])).read_bytes()
-            original = Original(name, current["Handler"], variables, code)
-            extra = {redirect_file(language(str(a["runtime"]))).name:
-                     redirect_file(language(str(a["runtime"]))).read_bytes()}
-            originals.append(original)
-            _put(client, name, zip_bytes(root / str(a["filename"]), extra), REDIRECT_HANDLER,
-                 {**variables, ORIGINAL_HANDLER_VARIABLE: original.handler})
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda f: _front(client, f, root, originals),
+                          [f for f in functions if not why_not_redirected(f, root)]))
         yield {o.name for o in originals}
     finally:
-        for original in originals:
-            _put(client, original.name, original.code, original.handler, original.variables)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda o: _put(client, o.name, o.code, o.handler, o.variables), originals))

@@ -135,3 +135,17 @@ def test_a_root_trig_cannot_run_safely_is_refused_in_one_line_before_terraform_r
     assert line.startswith("trig: error: ") and says in line, line
     assert tree_snapshot(root) == before
     assert not list((trig.home / "roots").glob("*/terraform.tfstate"))
+
+
+def test_a_root_terraform_cannot_init_fails_in_one_line_with_its_first_error_and_the_kept_log(make_trig, tmp_path):
+    trig = make_trig()
+    root = tmp_path / "broken"
+    root.mkdir()
+    (root / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n  bogus_block {\n}\n')
+    failed = trig.run("apply", "--root", str(root), expect=1)
+    assert failed.stdout == ""
+    [line] = failed.stderr.strip().splitlines()
+    assert line.startswith(f"trig: error: terraform init of {root} failed: "), line
+    kept = Path(line.rsplit("Terraform's full output: ", 1)[1].rstrip(")"))
+    assert kept.is_file() and "init" in kept.read_text(), line
+    assert sorted(p.name for p in root.iterdir()) == ["main.tf"]
