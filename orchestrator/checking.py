@@ -19,6 +19,7 @@ from orchestrator.location import Location, placed_triggers, resources_of, same_
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import step
 from orchestrator.settings import Settings
+from orchestrator.sharding import Shard, apply_seconds, share_of
 from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.functions import Function, Wired, catalogue, select_wired, wired_named
 from orchestrator.own_checks import check_own
@@ -151,6 +152,16 @@ def applied_targets(settings: Settings, names: list[str] | None) -> tuple[list[W
         emulator.require_healthy(endpoint)
     refuse_vanished({t.function: targets[t.name] for t in triggers})  # type: ignore[misc]  # none is None here
     return triggers, targets  # type: ignore[return-value]
+
+
+def sharded_triggers(settings: Settings, names: list[str] | None, shard: Shard) -> list[str]:
+    """The triggers named (default: every applied one) of the shard's share of their functions: the split
+    `trig run --shard` makes of the same names, so both take the same functions on one machine."""
+    known = catalogue(settings)
+    triggers = (select_wired(known, names) if names
+                else [t for function in applied_functions(settings, known) for t in function.triggers])
+    mine = set(share_of([t.function for t in triggers], shard, apply_seconds(settings.home)))
+    return [t.name for t in triggers if t.function in mine]
 
 
 def check_triggers(settings: Settings, names: list[str] | None, timeout: float, progress=_quiet) -> list[CheckResult]:

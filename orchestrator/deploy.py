@@ -24,8 +24,9 @@ from orchestrator.parallel import in_parallel, one_error
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
+from orchestrator.sharding import Shard, apply_seconds, record_apply_seconds, share_of
 from orchestrator.terraform.adapter import TerraformAdapter
-from orchestrator.terraform.diagnostics import completed, counts_by_trigger
+from orchestrator.terraform.diagnostics import completed, counts_by_trigger, creation_seconds
 from orchestrator.functions import Function, catalogue, chosen_functions, undeclared_applied
 from orchestrator.tfvars import fragment_path, write_function_tfvars, write_place_tfvars
 
@@ -128,6 +129,12 @@ def unchanged_and_present(settings: Settings, trigger: Function, fragment: Path,
 _SKIPPED = {"added": 0, "changed": 0, "destroyed": 0, "skipped": 1}
 
 
+def sharded_functions(settings: Settings, names: list[str], shard: Shard) -> list[str]:
+    """The shard's share of the functions named (a trigger names its function), balanced by their last measured
+    apply times when every one has one, else by name."""
+    return share_of([f.name for f in chosen_functions(settings, names)], shard, apply_seconds(settings.home))
+
+
 def apply_triggers(settings: Settings, names: list[str], sets: Mapping[str, str], progress=_quiet,
                    refresh: bool = False) -> dict[str, dict[str, int]]:
     """Render and apply the named triggers in one Terraform run in their place's workspace; returns each one's
@@ -190,6 +197,7 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
             else:
                 out = terraform.apply(workspace, var_file, names)
             counts = counts_by_trigger(out, names)
+            record_apply_seconds(settings.home, creation_seconds(out, names))  # what --shard balances by
             if attempt:
                 # Added by the whole command, interrupted attempts and imports included: the resources
                 # now tracked that were not before, plus those replaced (destroyed, then added).

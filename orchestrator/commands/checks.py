@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from orchestrator import checking, reports, semantics
-from orchestrator.commands.common import SetOpt, TimeoutOpt, TRIGGER_NAMES, echo_json, json_option, reports_errors
+from orchestrator.commands.common import SetOpt, ShardOpt, TimeoutOpt, TRIGGER_NAMES, echo_json, json_option, reports_errors
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.commands.root_options import RootOpt, refuse_with_root
 from orchestrator.errors import UsageError
@@ -17,6 +17,7 @@ from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
 from orchestrator.roots.checks import check_root
 from orchestrator.settings import Settings
+from orchestrator.sharding import parse_shard
 
 OptionalTriggersArg = Annotated[Optional[list[str]], typer.Argument(
     metavar="TRIGGER", show_default=False,
@@ -77,7 +78,7 @@ def _print_load_results(results: list[LoadResult]) -> None:
 def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
           count: CountOpt = None, concurrency: ConcurrencyOpt = 4, semantics_: SemanticsOpt = False,
           json_: JsonOpt = False, junit: JunitOpt = None, set_: SetOpt = None, keep: KeepOpt = False,
-          root: RootOpt = None, *, settings: Settings, progress: Progress) -> None:
+          root: RootOpt = None, shard: ShardOpt = None, *, settings: Settings, progress: Progress) -> None:
     """Fire real events through each trigger and confirm they reached the function. Example: trig check kinesis --timeout 60
 
     With --count, fire many and account for each (example: trig check api --count 500 --concurrency 20);
@@ -86,13 +87,13 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
     (example: trig check all --json --junit trig.xml). With --root DIR, check every trigger found in what trig
     applied of a team's own root (example: trig check --root infra --junit trig.xml).
     """
+    results: list[checking.CheckResult] | None = None  # the rows of a plain check (of trig's stacks or a root)
     if root is not None:
-        refuse_with_root("check", triggers=triggers, count=count, semantics=semantics_, set_=set_, keep=keep)
+        refuse_with_root("check", triggers=triggers, count=count, semantics=semantics_, set_=set_, keep=keep,
+                         shard=shard)
         results = check_root(settings, root, timeout, progress=progress)
-        document, cases = reports.check_document(results), reports.check_cases(results)
-        ok = document["ok"]
-        if not json_:
-            print_results(results)
+    elif shard is not None and (semantics_ or count is not None):
+        raise UsageError("--shard goes with a plain check (and with run): drop --semantics or --count, or --shard.")
     elif semantics_:
         rows = semantics.check_semantics(settings, triggers or [], parse_set_options(set_ or []), timeout,
                                          keep=keep, progress=progress)
@@ -109,7 +110,13 @@ def check(triggers: OptionalTriggersArg = None, timeout: TimeoutOpt = 30.0,
         if not json_:
             _print_load_results(load_results)
     else:
-        results = checking.check_triggers(settings, triggers, timeout, progress=progress)
+        names = triggers
+        if shard is not None:
+            names = checking.sharded_triggers(settings, triggers, parse_shard(shard))
+            progress(f"shard {shard}: {', '.join(names) if names else 'nothing'}")
+        # An empty share checks nothing (no names would mean every applied trigger).
+        results = checking.check_triggers(settings, names, timeout, progress=progress) if names or shard is None else []
+    if results is not None:
         document, cases = reports.check_document(results), reports.check_cases(results)
         ok = document["ok"]
         if not json_:

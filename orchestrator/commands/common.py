@@ -20,6 +20,8 @@ from orchestrator.triggers import REGISTRY
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", metavar="NAME=VALUE", help="Override a template value, NAME=VALUE or TRIGGER.NAME=VALUE; beats the config file's [tool.trig.set]. Example: --set greeting=hi")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, metavar="SECONDS", help="Seconds to wait for each event's confirmation. Example: --timeout 60")]
 
+ShardOpt = Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Take only the K-th of N stable shares of the functions or triggers selected (the same split on every machine: by their last apply times when .trig/ holds them, else by name), for a CI matrix of N jobs. Example: --shard 2/3")]
+
 TRIGGER_NAMES = ", ".join(REGISTRY)
 
 

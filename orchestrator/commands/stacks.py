@@ -9,7 +9,7 @@ import typer
 
 from orchestrator import checking, deploy, planning, semantics, validation
 from orchestrator.commands.checks import print_results
-from orchestrator.commands.common import SetOpt, TimeoutOpt, reports_errors, triggers_argument
+from orchestrator.commands.common import SetOpt, ShardOpt, TimeoutOpt, reports_errors, triggers_argument
 from orchestrator.commands.connection import EMULATOR, TERRAFORM, with_settings
 from orchestrator.commands.root_options import (RootOpt, VarFileOpt, VarOpt, refuse_with_root, refuse_without_root,
                                                 required_triggers, root_variables)
@@ -19,6 +19,7 @@ from orchestrator.progress import Progress
 from orchestrator.render import parse_set_options
 from orchestrator.roots import checks as root_checks, runs as root_runs
 from orchestrator.settings import Settings
+from orchestrator.sharding import parse_shard
 
 _REFRESH_HELP = ("Run Terraform (with its refresh) even when the inputs are unchanged since the last apply, "
                  "to repair drift. Example: ")
@@ -87,14 +88,16 @@ def destroy(triggers: DestroyTriggersArg = None, probes: ProbesOpt = False, root
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
 def run(triggers: RunTriggersArg = None, set_: SetOpt = None, timeout: TimeoutOpt = 30.0, refresh: RunRefreshOpt = False,
-        root: RootOpt = None, var_file: VarFileOpt = None, var: VarOpt = None, *,
+        root: RootOpt = None, var_file: VarFileOpt = None, var: VarOpt = None, shard: ShardOpt = None, *,
         settings: Settings, progress: Progress) -> None:
     """Apply the triggers, then check each one; start MiniStack first when none answers at the default endpoint. Example: trig run all
+
+    With --shard K/N, only the K-th of N stable shares of the functions named (example: trig run all --shard 2/3).
 
     With --root DIR, apply a team's own root, then check every trigger found in it (example: trig run --root infra).
     """
     if root is not None:
-        refuse_with_root("run", triggers=triggers, set_=set_, refresh=refresh)
+        refuse_with_root("run", triggers=triggers, set_=set_, refresh=refresh, shard=shard)
         settings = deploy.emulator_for_run(settings, [], progress=progress)
         counts = root_runs.apply_root(settings, root, root_variables(var_file, var), progress)
         typer.echo(f"{root}: {deploy.counts_text(counts)}")
@@ -105,6 +108,11 @@ def run(triggers: RunTriggersArg = None, set_: SetOpt = None, timeout: TimeoutOp
         return
     refuse_without_root(var_file, var)
     triggers = required_triggers(triggers, "trig run api sns")
+    if shard is not None:
+        triggers = deploy.sharded_functions(settings, triggers, parse_shard(shard))
+        progress(f"shard {shard}: {', '.join(triggers) if triggers else 'nothing'}")
+        if not triggers:
+            return
     settings = deploy.emulator_for_run(settings, triggers, progress=progress)
     _print_counts(deploy.apply_triggers(settings, triggers, parse_set_options(set_ or []), progress=progress, refresh=refresh))
     results = checking.check_triggers(settings, triggers, timeout, progress=progress)

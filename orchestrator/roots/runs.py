@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator import emulator
+from orchestrator.deploy import counts_text
 from orchestrator.errors import UsageError
 from orchestrator.location import same_endpoint
 from orchestrator.plan_summary import TriggerPlan, summarize_plan
@@ -25,11 +25,10 @@ from orchestrator.roots.override import write_override
 from orchestrator.roots.source import TeamRoot, module_folders, read_root
 from orchestrator.roots.workcopy import RootCopy, applied_copies, copy_for, held, rebuild
 from orchestrator.settings import Settings
+from orchestrator.terraform.diagnostics import change_counts
 from orchestrator.terraform.state import State, StateResource
 from orchestrator.terraform.team_root import TeamRootTerraform, Variables
 
-_APPLIED = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
-_DESTROYED = re.compile(r"Resources: (\d+) destroyed")
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,8 @@ def apply_root(settings: Settings, directory: Path, variables: Variables, progre
     with prepared(settings, directory, variables, progress) as ready:
         _record(ready.copy, settings)
         with step(progress, f"applying {directory}", f"applied {directory}") as current:
-            out = ready.terraform.apply()
-            match = _APPLIED.search(out)
-            counts = dict(zip(("added", "changed", "destroyed"), map(int, match.groups()) if match else (0, 0, 0)))
-            current.outcome = f"{counts['added']} added, {counts['changed']} changed, {counts['destroyed']} destroyed"
+            counts = change_counts(ready.terraform.apply())
+            current.outcome = counts_text(counts)
         return counts
 
 
@@ -113,8 +110,7 @@ def destroy_root(settings: Settings, directory: Path, variables: Variables, prog
             out = ready.terraform.destroy()
         if not resources(ready.copy):
             ready.copy.record_file.unlink(missing_ok=True)
-        match = _DESTROYED.search(out)
-        return int(match.group(1)) if match else 0
+        return change_counts(out)["destroyed"]
 
 
 def plan_root(settings: Settings, directory: Path, variables: Variables, progress: Progress) -> TriggerPlan:

@@ -212,9 +212,13 @@ class Trigger(ABC):
         """Send one event of the user's choosing through the real trigger (`trig fire`), within timeout seconds.
 
         This default sends the event `trig check` sends, carrying a fresh nonce, so every
-        trigger type has `trig fire` without options; a type overrides it to take the
-        user's --data, --key or --query.
+        trigger type has `trig fire` without options; a type whose fire_options name data sends
+        the user's --data as it is (its invocation is then any after sending); a type overrides
+        it to take --key or --query.
         """
+        if event.data is not None and "data" in self.fire_options and event.key is None and not event.query:
+            self.send(target, [event.data.decode("utf-8", errors="replace")])
+            return Sent({})
         if event.data is not None or event.key is not None or event.query:
             raise UsageError(f"a {self.name} trigger takes no --data, --file, --key or --query yet: fire it "
                              f"without them to send the event `trig check` sends.")

@@ -13,6 +13,7 @@ from orchestrator.triggers.base import AppliedTrigger, NewNonce, Trigger, TypeRo
 
 class SnsTrigger(Trigger):
     name = "sns"
+    fire_options = {"data": "the message"}
     source_setting = "topic"
     listed = 4
     invocation = "asynchronous"

@@ -29,6 +29,7 @@ def redrive_accepted(target: AppliedTrigger, max_receive_count: int) -> bool:
 
 class SqsTrigger(MappedTrigger):
     name = "sqs"
+    fire_options = {"data": "the message body"}
     source_setting = "queue"
     listed = 7
     provider_wait_seconds = 25.0  # the provider waits about 25 s after each CreateQueue

@@ -130,6 +130,17 @@ def test_check_confirms_every_applied_trigger(shared_stack):
     assert all(float(r[3]) < 60 for r in rows)
 
 
+def test_three_shards_check_every_applied_trigger_once(shared_stack):
+    shares = []
+    for k in (1, 2, 3):
+        checked = shared_stack.run("check", "all", "--shard", f"{k}/3", "--json", "--timeout", "60")
+        results = json.loads(checked.stdout)["results"]
+        assert all(r["ok"] for r in results), results
+        shares.append([r["trigger"] for r in results])
+    assert sorted(t for share in shares for t in share) == sorted(ALL_TRIGGERS), shares
+    assert all(share for share in shares), shares  # seven triggers over three machines: none idle
+
+
 def test_status_lists_the_applied_triggers(shared_stack):
     out = shared_stack.run("status").stdout
     assert "health:   healthy" in out

@@ -49,3 +49,10 @@ def test_fire_sends_the_check_event_and_prints_its_invocation(shared_stack, trig
     nonce = receipt_value(result.stdout, "nonce")
     assert any(nonce in line for line in invocation_lines(result.stdout)), result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("trigger, logged", [("sqs", "Body = {data}"), ("sns", "{data}")])
+def test_fire_sends_the_users_data_as_the_message(shared_stack, trigger, logged):
+    data = f"fire-{uuid.uuid4().hex[:8]}"
+    out = shared_stack.run("fire", trigger, "--data", data, "--timeout", "60").stdout
+    assert any(line.endswith(logged.format(data=data)) for line in invocation_lines(out)), out

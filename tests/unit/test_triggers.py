@@ -105,6 +105,13 @@ def test_check_load_and_fire_all_go_through_send_with_the_check_payload():
     assert sent.marker == f"Data = test-{sent.receipt['nonce']}"
 
 
+def test_fire_sends_data_as_it_is_when_the_type_takes_it():
+    recorded = Recorded()
+    recorded.fire_options = {"data": "the message"}
+    sent = recorded.send_event(None, UserEvent(data=b"order 7"), 12.0)
+    assert recorded.calls == [(["order 7"], 1)] and sent.marker is None
+
+
 def test_fire_without_options_refuses_options_the_type_does_not_take():
     with pytest.raises(UsageError, match="a recorded trigger takes no --data"):
         Recorded().send_event(None, UserEvent(data=b"x"), 12.0)
