@@ -53,8 +53,8 @@ def run_validate() -> Step:
     return Step(result.returncode == 0, result.stdout.strip())
 
 
-def run_plan(out: Path) -> Step:
-    result = trig("plan", "all", "--format", "markdown", "--out", str(out))
+def run_plan(out: Path, targets: tuple[str, ...] = ("all",)) -> Step:
+    result = trig("plan", *targets, "--format", "markdown", "--out", str(out))
     if result.returncode == 0 and out.is_file():
         return Step(True, out.read_text(encoding="utf-8"))
     return Step(False, result.stdout.strip() or "trig plan failed; see the job log.")
