@@ -193,6 +193,49 @@ class Bench:
         return per_trigger, walls
 
 
+def measure_on_a_fresh_emulator(prefix: str, make) -> tuple[dict[str, float], str, tuple[float, ...]]:
+    """Start an emulator in a fresh work folder, build the measurer make(bench, workdir) and run its measure();
+    its figures, the failure that stopped it ("" when none) and the load at the start. The emulator and the
+    folder go at the end, whatever happened."""
+    plugin_dir = os.environ.get("TRIG_PLUGIN_DIR") or ("/opt/tf-plugins" if Path("/opt/tf-plugins").is_dir() else None)
+    load_start = os.getloadavg()
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    bench = Bench(workdir, plugin_dir)
+    bench.start_emulator()
+    measurer = make(bench, workdir)
+    failure = ""
+    try:
+        print(f"emulator {bench.endpoint}; work folder {workdir}", file=sys.stderr, flush=True)
+        measurer.measure()
+    except SystemExit as exc:  # still print and write what was measured before the failed step
+        failure = str(exc)
+        print(failure, file=sys.stderr)
+    finally:
+        bench.stop_emulator()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return measurer.figures, failure, load_start
+
+
+def machine(load_start: tuple[float, ...]) -> dict:
+    """The machine a bench ran on, and its load at the start and the end (read the ratios, not the seconds)."""
+    return {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in os.getloadavg()]}
+
+
+def goal_ratios(figures: dict[str, float], goals: dict[str, float]) -> dict[str, float]:
+    """trig's time over plain Terraform's for each step with a goal that both were measured for."""
+    return {name: round(figures[f"{name} trig"] / figures[f"{name} terraform"], 2) for name in goals
+            if f"{name} trig" in figures and f"{name} terraform" in figures}
+
+
+def print_goal_ratios(figures: dict[str, float], ratios: dict[str, float], goals: dict[str, float]) -> None:
+    for name, goal in goals.items():
+        if name in ratios:
+            mark = "met" if ratios[name] <= goal else "MISSED"
+            print(f"  {name:<8} trig {figures[f'{name} trig']:7.1f}  terraform {figures[f'{name} terraform']:7.1f}  "
+                  f"ratio {ratios[name]:.2f}  goal <= {goal}  {mark}")
+
+
 def free_port() -> int:
     from orchestrator.emulator import free_port as pick
 

@@ -21,15 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ENV_DIR, REPO, Bench  # noqa: E402  (the plumbing of bench/bench.py)
+from bench import ENV_DIR, REPO, Bench, goal_ratios, measure_on_a_fresh_emulator, machine, print_goal_ratios  # noqa: E402  (the plumbing of bench/bench.py)
 
 FUNCTIONS = 20
 GOALS = {"run": 1.5, "plan": 1.5}  # trig's time / plain Terraform's time
@@ -114,28 +112,10 @@ def main() -> None:
     parser.add_argument("--functions", type=int, default=FUNCTIONS, help="how many functions the project holds")
     parser.add_argument("--out", default=str(REPO / "bench" / "own_functions.json"), help="where to write the JSON")
     args = parser.parse_args()
-    plugin_dir = os.environ.get("TRIG_PLUGIN_DIR") or ("/opt/tf-plugins" if Path("/opt/tf-plugins").is_dir() else None)
-    load_start = os.getloadavg()
-    workdir = Path(tempfile.mkdtemp(prefix="trig-own-"))
-    bench = Bench(workdir, plugin_dir)
-    bench.start_emulator()
-    own = OwnFunctions(bench, write_project(workdir / "project", args.functions))
-    failure = ""
-    try:
-        print(f"emulator {bench.endpoint}; work folder {workdir}", file=sys.stderr, flush=True)
-        own.measure()
-    except SystemExit as exc:  # still print and write what was measured before the failed step
-        failure = str(exc)
-        print(failure, file=sys.stderr)
-    finally:
-        bench.stop_emulator()
-        shutil.rmtree(workdir, ignore_errors=True)
-    figures = own.figures
-    ratios = {name: round(figures[f"{name} trig"] / figures[f"{name} terraform"], 2) for name in GOALS
-              if f"{name} trig" in figures and f"{name} terraform" in figures}
+    figures, failure, load_start = measure_on_a_fresh_emulator("trig-own-", lambda bench, workdir: OwnFunctions(bench, write_project(workdir / "project", args.functions)))
+    ratios = goal_ratios(figures, GOALS)
     result = {
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": machine(load_start),
         "functions": args.functions,
         "seconds": figures,
         "ratios": ratios,
@@ -144,11 +124,7 @@ def main() -> None:
     }
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print(f"{args.functions} functions, one SQS trigger each (seconds; ratio = trig / plain Terraform):")
-    for name, goal in GOALS.items():
-        if name in ratios:
-            mark = "met" if ratios[name] <= goal else "MISSED"
-            print(f"  {name:<8} trig {figures[f'{name} trig']:7.1f}  terraform {figures[f'{name} terraform']:7.1f}  "
-                  f"ratio {ratios[name]:.2f}  goal <= {goal}  {mark}")
+    print_goal_ratios(figures, ratios, GOALS)
     if "again trig" in figures:
         mark = "met" if figures["again trig"] <= AGAIN_GOAL_SECONDS else "MISSED"
         print(f"  again    trig {figures['again trig']:7.1f}  goal <= {AGAIN_GOAL_SECONDS} s  {mark}")

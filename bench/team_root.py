@@ -19,16 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import REPO, Bench  # noqa: E402  (the plumbing of bench/bench.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.roots import copy_with_zips  # noqa: E402  (the fixture roots, built as the tests build them)
+from bench import REPO, Bench, goal_ratios, measure_on_a_fresh_emulator, machine, print_goal_ratios  # noqa: E402  (the plumbing of bench/bench.py)
 
 FIXTURE = REPO / "tests" / "fixtures" / "roots" / "team"
 GOALS = {"apply": 1.15, "plan": 1.5, "destroy": 1.3}  # trig's time / plain Terraform's time
@@ -37,14 +36,7 @@ SERVICES = ("apigateway", "apigatewayv2", "dynamodb", "events", "iam", "kinesis"
 
 
 def team_root(folder: Path) -> Path:
-    root = folder / "team"
-    shutil.copytree(FIXTURE, root)
-    (root / "build").mkdir()
-    for source in sorted((root / "src").iterdir()):
-        with zipfile.ZipFile(root / "build" / f"{source.name}.zip", "w") as archive:
-            for path in sorted(source.iterdir()):
-                archive.write(path, path.name)
-    return root
+    return copy_with_zips("team", folder)
 
 
 def hand_override(endpoint: str, account: str, state: Path) -> str:
@@ -111,28 +103,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "bench" / "team_root.json"), help="where to write the JSON")
     args = parser.parse_args()
-    plugin_dir = os.environ.get("TRIG_PLUGIN_DIR") or ("/opt/tf-plugins" if Path("/opt/tf-plugins").is_dir() else None)
-    load_start = os.getloadavg()
-    workdir = Path(tempfile.mkdtemp(prefix="trig-root-"))
-    bench = Bench(workdir, plugin_dir)
-    bench.start_emulator()
-    team = TeamRoot(bench, workdir)
-    failure = ""
-    try:
-        print(f"emulator {bench.endpoint}; work folder {workdir}", file=sys.stderr, flush=True)
-        team.measure()
-    except SystemExit as exc:  # still print and write what was measured before the failed step
-        failure = str(exc)
-        print(failure, file=sys.stderr)
-    finally:
-        bench.stop_emulator()
-        shutil.rmtree(workdir, ignore_errors=True)
-    figures = team.figures
-    ratios = {name: round(figures[f"{name} trig"] / figures[f"{name} terraform"], 2) for name in GOALS
-              if f"{name} trig" in figures and f"{name} terraform" in figures}
+    figures, failure, load_start = measure_on_a_fresh_emulator("trig-root-", lambda bench, workdir: TeamRoot(bench, workdir))
+    ratios = goal_ratios(figures, GOALS)
     result = {
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "load_start": [round(x, 2) for x in load_start], "load_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": machine(load_start),
         "root": str(FIXTURE.relative_to(REPO)),
         "seconds": figures,
         "ratios": ratios,
@@ -141,11 +115,7 @@ def main() -> None:
     }
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print("tests/fixtures/roots/team, 53 resources (seconds; ratio = trig / plain Terraform with a hand-written override):")
-    for name, goal in GOALS.items():
-        if name in ratios:
-            mark = "met" if ratios[name] <= goal else "MISSED"
-            print(f"  {name:<8} trig {figures[f'{name} trig']:7.1f}  terraform {figures[f'{name} terraform']:7.1f}  "
-                  f"ratio {ratios[name]:.2f}  goal <= {goal}  {mark}")
+    print_goal_ratios(figures, ratios, GOALS)
     if "check trig" in figures:
         print(f"  check    trig {figures['check trig']:7.1f}  (ten triggers; no baseline: plain Terraform proves nothing)")
     print(f"wrote {args.out}")

@@ -9,6 +9,7 @@ literal string.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _HEADER = re.compile(r'([A-Za-z_][\w-]*)((?:\s+"[^"\n]*"|\s+[A-Za-z_][\w-]*)*)\s*\{')
@@ -58,32 +59,38 @@ def _string_end(text: str, start: int) -> int:
     return min(i, n)
 
 
-def without_comments(text: str) -> str:
-    """text with its comments blanked (newlines kept, so line numbers hold) and its strings and heredocs intact."""
-    out: list[str] = []
+def _pieces(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """text cut into (kind, start, body start, stop): "string" (its contents from body start to the closing quote),
+    "heredoc" (its lines from body start), "comment" and "code" (one character at a time)."""
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c == '"':
-            stop = _string_end(text, i + 1) + 1
-            out.append(text[i:stop])
-            i = stop
+            stop = _string_end(text, i + 1)
+            yield "string", i, i + 1, stop
+            i = stop + 1
         elif text.startswith("<<", i) and (heredoc := _HEREDOC.match(text, i)):
             stop = _heredoc_end(text, heredoc)
-            out.append(text[i:stop])
+            yield "heredoc", i, heredoc.end(), stop
             i = stop
-        elif c == "#" or text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            stop = n if j < 0 else j + 2
-            out.append("\n" * text.count("\n", i, stop))
+        elif c == "#" or text.startswith("//", i) or text.startswith("/*", i):
+            if c == "/" and text.startswith("/*", i):
+                j = text.find("*/", i + 2)
+                stop = n if j < 0 else j + 2
+            else:
+                j = text.find("\n", i)
+                stop = n if j < 0 else j
+            yield "comment", i, i, stop
             i = stop
         else:
-            out.append(c)
+            yield "code", i, i, i + 1
             i += 1
-    return "".join(out)
+
+
+def without_comments(text: str) -> str:
+    """text with its comments blanked (newlines kept, so line numbers hold) and its strings and heredocs intact."""
+    return "".join("\n" * text.count("\n", start, stop) if kind == "comment"
+                   else text[start:stop + (kind == "string")] for kind, start, _, stop in _pieces(text))
 
 
 def _blank(segment: str) -> str:
@@ -92,22 +99,8 @@ def _blank(segment: str) -> str:
 
 def mask(text: str) -> str:
     """text (without comments) with the contents of its strings and heredocs blanked; same length and lines."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"':
-            stop = _string_end(text, i + 1)
-            out.append('"' + _blank(text[i + 1:stop]) + text[stop:stop + 1])
-            i = stop + 1
-        elif text.startswith("<<", i) and (heredoc := _HEREDOC.match(text, i)):
-            stop = _heredoc_end(text, heredoc)
-            out.append(text[i:heredoc.end()] + _blank(text[heredoc.end():stop]))
-            i = stop
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    return "".join(text[start:body] + _blank(text[body:stop]) + (text[stop:stop + 1] if kind == "string" else "")
+                   if kind in ("string", "heredoc") else text[start:stop] for kind, start, body, stop in _pieces(text))
 
 
 def _closing(masked: str, start: int) -> int:

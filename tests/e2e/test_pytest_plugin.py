@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import zipfile
-from pathlib import Path
 
 import boto3
 
 from orchestrator.emulator import is_healthy
 from tests.conftest import new_account
+from tests.fixtures.roots import copy_with_zips
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roots"
 
 STACK_TESTS = '''
 def test_the_api_answers(trig_stack):
@@ -93,11 +90,7 @@ def test_two_xdist_workers_share_one_emulator_each_in_an_account_of_its_own(pyte
 
 
 def test_trig_root_runs_one_generated_test_per_trigger_found(pytester, emulator_endpoint, tmp_path):
-    root = tmp_path / "tiny"
-    shutil.copytree(FIXTURES / "tiny", root)
-    (root / "build").mkdir()
-    with zipfile.ZipFile(root / "build" / "hello.zip", "w") as archive:
-        archive.write(root / "src" / "hello" / "main.py", "main.py")
+    root = copy_with_zips("tiny", tmp_path)
     account = new_account()
     pytester.makepyfile(test_nothing="")
     result = pytester.runpytest_subprocess("--trig-root", str(root), "--trig-endpoint", emulator_endpoint,

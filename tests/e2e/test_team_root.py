@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 import boto3
@@ -21,24 +20,16 @@ import pytest
 from botocore.config import Config
 
 from tests.conftest import tree_snapshot
+from tests.fixtures.roots import ROOTS as FIXTURES, copy_with_zips
 
 pytestmark = pytest.mark.e2e
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roots"
 REGION = "eu-west-1"  # the team's provider region
 KINDS = {"rest_api", "http_api", "function_url", "s3", "sns", "eventbridge", "schedule", "sqs", "kinesis", "dynamodb"}
 
 
 def team_root(folder: Path) -> Path:
-    """The fixture root copied into folder, with its functions' zips built as the team's pipeline would."""
-    root = folder / "team"
-    shutil.copytree(FIXTURES / "team", root)
-    (root / "build").mkdir()
-    for source in sorted((root / "src").iterdir()):
-        with zipfile.ZipFile(root / "build" / f"{source.name}.zip", "w") as archive:
-            for path in sorted(source.iterdir()):
-                archive.write(path, path.name)
-    return root
+    return copy_with_zips("team", folder)
 
 
 def regional(trig, service: str):
