@@ -45,7 +45,8 @@ def require_emulator(settings: Settings) -> None:
 def emulator_for_run(settings: Settings, names: list[str], progress=_quiet) -> Settings:
     """The settings `trig run` works with: as they are when an emulator answers; else, when the user named
     no endpoint, those of a MiniStack started now; an endpoint the user named (flag, env, config) must answer."""
-    refuse_misplaced(settings, names)  # before starting anything, and before asking the endpoint
+    if names:  # a team's root (`run --root`) names none: where it was applied is its own record's
+        refuse_misplaced(settings, names)  # before starting anything, and before asking the endpoint
     if emulator.is_healthy(settings.endpoint):
         return settings
     source = settings.sources.get("endpoint", "default")

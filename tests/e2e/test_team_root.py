@@ -140,3 +140,15 @@ def test_a_root_terraform_cannot_init_fails_in_one_line_with_its_first_error_and
     kept = Path(line.rsplit("Terraform's full output: ", 1)[1].rstrip(")"))
     assert kept.is_file() and "init" in kept.read_text(), line
     assert sorted(p.name for p in root.iterdir()) == ["main.tf"]
+
+
+def test_run_applies_a_small_root_and_checks_each_trigger_found(make_trig, tmp_path):
+    trig = make_trig()
+    root = copy_with_zips("tiny", tmp_path)
+    ran = trig.run("run", "--root", str(root))
+    lines = ran.stdout.splitlines()
+    assert lines[0] == f"{root}: 6 added, 0 changed, 0 destroyed", ran.stdout
+    rows = [line.split() for line in lines[2:]]
+    assert [(r[0], r[1], r[4]) for r in rows] == [("function_url", "aws_lambda_function_url.hello", "ok"),
+                                                  ("s3", "aws_s3_bucket_notification.uploads", "ok")], ran.stdout
+    trig.run("destroy", "--root", str(root))
