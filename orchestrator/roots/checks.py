@@ -27,6 +27,7 @@ from orchestrator.logwatch import group_invocations
 from orchestrator.own_checks import confirm_received
 from orchestrator.parallel import in_parallel
 from orchestrator.progress import Progress, step
+from orchestrator.roots.diagnosis import diagnose
 from orchestrator.roots.discovery import Found, discover, region_of
 from orchestrator.roots.firing import fire
 from orchestrator.roots.instrument import redirected, why_not_redirected
@@ -119,8 +120,9 @@ def check_found(found: Found, settings: Settings, function: StateResource, redir
         else:
             confirmation = dataclasses.replace(confirmation, detail=f"{said}; {confirmation.detail}")
     outcome = "confirmed" if confirmation.confirmed else "function_failed" if confirmation.reached else "not_delivered"
+    seen = tuple(confirmation.seen) + (tuple(diagnose(found, target)) if outcome == "not_delivered" else ())
     return RootCheckResult(found.kind, found.invocation, confirmation.confirmed, round(time.monotonic() - started, 2),
-                           confirmation.detail, tuple(confirmation.seen), confirmation.waited, confirmation.released,
+                           confirmation.detail, seen, confirmation.waited, confirmation.released,
                            outcome, source=found.source, function=found.function)
 
 

@@ -167,14 +167,16 @@ def _rules(resources, functions) -> list[Found]:
         r = rule.attributes
         if r.get("schedule_expression"):
             found.append(Found("schedule", rule.address, target[0], target[1],
-                               {"rule": r.get("name"), "expression": r.get("schedule_expression")},
+                               {"rule": r.get("name"), "bus": a.get("event_bus_name") or "default",
+                                "expression": r.get("schedule_expression")},
                                f"a schedule ({r.get('schedule_expression')}): trig reports it, and fires it only when "
                                "--timeout covers its rate"))
             continue
         pattern = json.loads(r.get("event_pattern") or "{}")
         event = matching_document(pattern)
         found.append(Found("eventbridge", rule.address, target[0], target[1],
-                           {"bus": a.get("event_bus_name") or "default", "pattern": pattern, "matching": event or {}},
+                           {"rule": r.get("name"), "bus": a.get("event_bus_name") or "default", "pattern": pattern,
+                            "matching": event or {}},
                            "" if event is not None and event.get("source") and event.get("detail-type")
                            else "its event pattern uses operators trig cannot satisfy (or names no source and detail-type)"))
     return found
@@ -193,11 +195,11 @@ def _mappings(resources, functions) -> list[Found]:
             continue
         disabled = "" if a.get("enabled", True) else "the mapping is disabled"
         if source in queues:
-            found.append(Found("sqs", mapping.address, target[0], target[1], {"queue_url": queues[source].get("url")},
-                               disabled))
+            found.append(Found("sqs", mapping.address, target[0], target[1],
+                               {"queue_url": queues[source].get("url"), "uuid": a.get("uuid")}, disabled))
         elif source in streams:
             found.append(Found("kinesis", mapping.address, target[0], target[1],
-                               {"stream": streams[source].get("name")}, disabled))
+                               {"stream": streams[source].get("name"), "uuid": a.get("uuid")}, disabled))
         elif source in tables:
             table = tables[source]
             types = {x.get("name"): x.get("type") for x in table.get("attribute") or []}
@@ -205,7 +207,7 @@ def _mappings(resources, functions) -> list[Found]:
             if table.get("range_key"):
                 keys.append((table.get("range_key"), types.get(table.get("range_key"))))
             found.append(Found("dynamodb", mapping.address, target[0], target[1],
-                               {"table": table.get("name"), "keys": keys}, disabled))
+                               {"table": table.get("name"), "keys": keys, "uuid": a.get("uuid")}, disabled))
     return found
 
 

@@ -195,18 +195,7 @@ class Trigger(ABC):
 
     def diagnose(self, target: AppliedTrigger) -> list[str]:
         """What the emulator says about the function, to explain an event that was not confirmed."""
-        lines = [f"region: {target.settings.region}, endpoint: {target.settings.endpoint}"]
-        try:
-            config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)
-            lines.append(f"function {target.function_name}: state {config.get('State', '?')}, "
-                         f"last update {config.get('LastUpdateStatus', '?')}")
-            groups = target.client("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
-            lines.append("log groups: " + (", ".join(g["logGroupName"] for g in groups) or "none"))
-            recent = read_log_events(target.client("logs"), target.log_group, now_ms() - 10 * 60 * 1000)
-            lines.extend(f"last log line: {e.message}" for e in recent[-5:])
-        except (ClientError, BotoCoreError) as exc:
-            lines.append(f"could not read the function's state: {exc}")
-        return lines
+        return function_diagnosis(target)
 
     def send_event(self, target: AppliedTrigger, event: UserEvent, timeout: float) -> Sent:
         """Send one event of the user's choosing through the real trigger (`trig fire`), within timeout seconds.
@@ -225,6 +214,23 @@ class Trigger(ABC):
         nonce = uuid.uuid4().hex[:12]
         self.send(target, [self.payload(nonce)])
         return Sent({"nonce": nonce}, marker=self.marker(target, nonce))
+
+
+def function_diagnosis(target: AppliedTrigger) -> list[str]:
+    """What the emulator says about a function (its state, the log groups, its last lines), to explain an event
+    that was not confirmed."""
+    lines = [f"region: {target.settings.region}, endpoint: {target.settings.endpoint}"]
+    try:
+        config = target.client("lambda").get_function_configuration(FunctionName=target.function_name)
+        lines.append(f"function {target.function_name}: state {config.get('State', '?')}, "
+                     f"last update {config.get('LastUpdateStatus', '?')}")
+        groups = target.client("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
+        lines.append("log groups: " + (", ".join(g["logGroupName"] for g in groups) or "none"))
+        recent = read_log_events(target.client("logs"), target.log_group, now_ms() - 10 * 60 * 1000)
+        lines.extend(f"last log line: {e.message}" for e in recent[-5:])
+    except (ClientError, BotoCoreError) as exc:
+        lines.append(f"could not read the function's state: {exc}")
+    return lines
 
 
 class MappedTrigger(Trigger):

@@ -142,13 +142,28 @@ def test_a_root_terraform_cannot_init_fails_in_one_line_with_its_first_error_and
     assert sorted(p.name for p in root.iterdir()) == ["main.tf"]
 
 
-def test_run_applies_a_small_root_and_checks_each_trigger_found(make_trig, tmp_path):
+def test_run_applies_a_small_root_with_its_variables_and_a_check_fails_only_where_the_wiring_broke(make_trig,
+                                                                                                tmp_path):
     trig = make_trig()
     root = copy_with_zips("tiny", tmp_path)
-    ran = trig.run("run", "--root", str(root))
+    ran = trig.run("run", "--root", str(root), "--var", "greeting=hi")  # stage comes from the root's stage.auto.tfvars
     lines = ran.stdout.splitlines()
     assert lines[0] == f"{root}: 6 added, 0 changed, 0 destroyed", ran.stdout
     rows = [line.split() for line in lines[2:]]
     assert [(r[0], r[1], r[4]) for r in rows] == [("function_url", "aws_lambda_function_url.hello", "ok"),
                                                   ("s3", "aws_s3_bucket_notification.uploads", "ok")], ran.stdout
-    trig.run("destroy", "--root", str(root))
+    assert "HTTP 200: hi;" in ran.stdout
+    lam = boto3.client("lambda", endpoint_url=trig.endpoint, region_name="eu-central-1",
+                       aws_access_key_id=trig.account, aws_secret_access_key="test")
+    variables = lam.get_function_configuration(FunctionName="tiny-hello")["Environment"]["Variables"]
+    assert (variables["GREETING"], variables["STAGE"]) == ("hi", "dev")
+
+    # The bucket's notification removed behind trig's back: only that row fails, saying what the emulator has.
+    s3 = boto3.client("s3", endpoint_url=trig.endpoint, region_name="eu-central-1", aws_access_key_id=trig.account,
+                      aws_secret_access_key="test", config=Config(s3={"addressing_style": "path"}))
+    s3.put_bucket_notification_configuration(Bucket=f"tiny-uploads-{trig.account}", NotificationConfiguration={})
+    checked = json.loads(trig.run("check", "--root", str(root), "--json", "--timeout", "5", expect=1).stdout)
+    rows = {r["trigger"]: r for r in checked["results"]}
+    assert rows["function_url"]["ok"] and rows["s3"]["outcome"] == "not_delivered", rows
+    assert f"bucket tiny-uploads-{trig.account} notifies: no function" in rows["s3"]["seen"], rows["s3"]
+    trig.run("destroy", "--root", str(root), "--var", "greeting=hi")

@@ -323,9 +323,10 @@ def test_discovered_triggers_carry_what_firing_them_needs():
     assert schedule.fire["expression"] == "rate(1 day)" and schedule.cannot_fire
     table = by_source["aws_lambda_event_source_mapping.table"]
     assert table.fire["table"] == "orders" and list(table.fire["keys"]) == [("pk", "S"), ("sk", "N")]
-    assert by_source["aws_lambda_event_source_mapping.jobs"].fire == {"queue_url": "http://127.0.0.1:4566/111111111111/jobs"}
+    assert by_source["aws_lambda_event_source_mapping.jobs"].fire == {"queue_url": "http://127.0.0.1:4566/111111111111/jobs",
+                                                                       "uuid": None}
     clicks = by_source["aws_lambda_event_source_mapping.clicks"]
-    assert clicks.fire == {"stream": "clicks"} and clicks.cannot_fire == "the mapping is disabled"
+    assert clicks.fire == {"stream": "clicks", "uuid": None} and clicks.cannot_fire == "the mapping is disabled"
 
 
 @pytest.mark.parametrize("pattern, document", [
