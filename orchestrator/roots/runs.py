@@ -30,7 +30,6 @@ from orchestrator.terraform.state import State, StateResource
 from orchestrator.terraform.team_root import TeamRootTerraform, Variables
 
 
-
 @dataclass(frozen=True)
 class Prepared:
     """A root ready for Terraform: what was read of it, its copy, and the runs on that copy."""
@@ -81,11 +80,13 @@ def prepared(settings: Settings, directory: Path, variables: Variables, progress
         write_override(team, root, copy.state_file, settings.endpoint, settings.account_id, settings.region)
         terraform = TeamRootTerraform(settings, copy, variables)
         with step(progress, f"terraform init of {directory}", None):
-            if terraform.ensure_init():
-                # Modules init downloaded are read too: their resources may use more services, and a provider
-                # block of theirs cannot be overridden.
-                team = read_root(directory, copy.data_dir, root)
-                write_override(team, root, copy.state_file, settings.endpoint, settings.account_id, settings.region)
+            terraform.ensure_init()
+        # Modules init downloaded are read too (its modules.json lists them): their resources may use more
+        # services, and a provider block of theirs cannot be overridden.
+        downloaded = read_root(directory, copy.data_dir, root)
+        if downloaded != team:
+            team = downloaded
+            write_override(team, root, copy.state_file, settings.endpoint, settings.account_id, settings.region)
         yield Prepared(team, copy, terraform)
 
 
@@ -102,7 +103,9 @@ def apply_root(settings: Settings, directory: Path, variables: Variables, progre
 def destroy_root(settings: Settings, directory: Path, variables: Variables, progress: Progress) -> int:
     """Destroy what trig applied of the root; the number of resources destroyed (0 when nothing was applied)."""
     copy = copy_for(settings.home, directory)
-    if not resources(copy):
+    # Nothing to destroy when there is no state, or one trig reads that holds nothing (one it cannot read is
+    # handed to Terraform, which can).
+    if not copy.state_file.exists() or (State.read(copy.state_file) is not None and not resources(copy)):
         copy.record_file.unlink(missing_ok=True)
         return 0
     with prepared(settings, directory, variables, progress) as ready:
