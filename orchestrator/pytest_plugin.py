@@ -71,8 +71,15 @@ class TrigEmulator:
         return dataclasses.replace(resolve_settings(endpoint=self.endpoint, account=self.account), home=self.home)
 
 
-def _worker_index() -> int:
-    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+def _worker_id(config) -> str | None:
+    """This process's pytest-xdist worker id (gw0, gw1, ...); None when it is not a worker. Read from the config,
+    not from PYTEST_XDIST_WORKER, which a pytest run started inside a worker's test inherits."""
+    workerinput = getattr(config, "workerinput", None)
+    return workerinput.get("workerid") if workerinput else None
+
+
+def _worker_index(config) -> int:
+    return int((_worker_id(config) or "gw0").removeprefix("gw") or 0)
 
 
 @contextlib.contextmanager
@@ -89,7 +96,7 @@ def _locked(path: Path) -> Iterator[None]:
 def _shared_folder(config) -> Path:
     """A folder every worker of this run shares (pytest's base temporary folder of the run)."""
     base = config._tmp_path_factory.getbasetemp()
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "trig-emulator"
+    return (base.parent if _worker_id(config) else base) / "trig-emulator"
 
 
 def _users(shared: Path, change: int) -> int:
@@ -103,7 +110,7 @@ def _users(shared: Path, change: int) -> int:
 def _start_emulator(config) -> TrigEmulator:
     keep = config.getoption("--trig-keep")
     base = int(config.getoption("--trig-account") or os.environ.get("TRIG_ACCOUNT_BASE") or ACCOUNT_BASE)
-    account = f"{base + _worker_index():012d}"
+    account = f"{base + _worker_index(config):012d}"
     home = (resolve_settings().home / "pytest" / account if keep
             else config._tmp_path_factory.mktemp(f"trig-{account}"))
     wanted = config.getoption("--trig-endpoint") or os.environ.get("TRIG_ENDPOINT")

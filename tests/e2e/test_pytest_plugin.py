@@ -15,8 +15,10 @@ from tests.fixtures.roots import copy_with_zips
 
 STACK_TESTS = '''
 def test_the_api_answers(trig_stack):
-    fired = trig_stack("api").fire(query={"name": "pytest"})
+    stack = trig_stack("api")
+    fired = stack.fire(query={"name": "pytest"})
     assert (fired.status, fired.body) == (200, "hello pytest")
+    assert stack.settings.account_id == "{account}"
 
 
 def test_the_topic_delivers_and_the_function_logs_it(trig_stack):
@@ -40,10 +42,10 @@ def functions_of(endpoint: str, account: str) -> list[str]:
 def test_stacks_are_applied_once_fired_and_destroyed_and_a_failed_wait_shows_what_was_logged(pytester,
                                                                                             emulator_endpoint):
     account = new_account()
-    pytester.makepyfile(test_orders=STACK_TESTS)
+    pytester.makepyfile(test_orders=STACK_TESTS.replace("{account}", account))
     result = pytester.runpytest_subprocess("--trig-endpoint", emulator_endpoint, "--trig-account", account,
                                            "-p", "no:cacheprovider", timeout=600)
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=2, failed=1)  # applied in the account given, whichever worker runs pytester
     result.stdout.fnmatch_lines(["*'stored order 8' not logged by sns-trigger-test within 3 s of firing sns; its "
                                  "last lines:*", "*Message = order 8*"])
     assert functions_of(emulator_endpoint, account) == []  # destroyed at the session's end
