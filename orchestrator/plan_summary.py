@@ -65,6 +65,7 @@ class TriggerPlan:
     trigger: str
     resources: tuple[ResourceChange, ...] = ()
     outputs: tuple[str, ...] = field(default=())
+    kind: str = "trigger"  # what `trigger` names: a trigger of trig's stacks, or a team's root (`plan --root`)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -199,13 +200,13 @@ def summarize_resource(change: Mapping) -> ResourceChange | None:
     )
 
 
-def summarize_plan(trigger: str, plan: Mapping) -> TriggerPlan:
-    """A trigger's plan: its resource changes, destructive ones first, and the outputs that change."""
+def summarize_plan(trigger: str, plan: Mapping, kind: str = "trigger") -> TriggerPlan:
+    """A trigger's (or a root's) plan: its resource changes, destructive ones first, and the outputs that change."""
     resources = [r for r in map(summarize_resource, plan.get("resource_changes") or []) if r is not None]
     resources.sort(key=lambda r: (_ORDER[r.action], r.address))
     outputs = sorted(name for name, change in (plan.get("output_changes") or {}).items()
                      if tuple(change.get("actions", ())) not in (("no-op",), ()))
-    return TriggerPlan(trigger, tuple(resources), tuple(outputs))
+    return TriggerPlan(trigger, tuple(resources), tuple(outputs), kind)
 
 
 def detailed_exit_code(plans: Iterable[TriggerPlan]) -> int:
@@ -262,7 +263,8 @@ def md_code(text: str) -> str:
 def render_markdown(plans: Sequence[TriggerPlan], title: str = "trig plan") -> str:
     """For a pull-request comment: a heading per trigger, a table of resources, attribute detail folded."""
     changed = [p for p in plans if p.has_changes]
-    lines = [f"## {title}: {len(changed)} of {len(plans)} trigger{'s' if len(plans) != 1 else ''} with changes", ""]
+    noun = plans[0].kind if plans else "trigger"
+    lines = [f"## {title}: {len(changed)} of {len(plans)} {noun}{'s' if len(plans) != 1 else ''} with changes", ""]
     destructive = sum(1 for p in plans for r in p.resources if r.destructive)
     if destructive:
         lines += [f"> [!WARNING]\n> {destructive} destructive change{'s' if destructive != 1 else ''}"

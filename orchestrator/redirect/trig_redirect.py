@@ -76,7 +76,8 @@ def _say(kind, document):
 
 def _original():
     module, _, name = os.environ["TRIG_ORIGINAL_HANDLER"].rpartition(".")
-    return getattr(importlib.import_module(module), name)
+    # Lambda also takes a nested handler written with slashes (pkg/mod.handle); import wants dots.
+    return getattr(importlib.import_module(module.replace("/", ".")), name)
 
 
 def handler(event, context):

@@ -126,7 +126,7 @@ def plan_root(settings: Settings, directory: Path, variables: Variables, progres
                 document = ready.terraform.show_plan(plan_file)
         finally:
             plan_file.unlink(missing_ok=True)
-        return summarize_plan(str(directory), document)
+        return summarize_plan(str(directory), document, kind="root")
 
 
 def root_status(settings: Settings, directory: Path) -> dict:

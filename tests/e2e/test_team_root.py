@@ -85,7 +85,7 @@ def test_a_team_root_is_applied_discovered_checked_and_destroyed(make_trig, tmp_
     assert "ValueError: refund service unavailable" in logged.stdout, logged.stdout
 
     plan = trig.run("plan", "--root", str(root), "--format", "markdown")
-    assert plan.stdout.startswith("## trig plan"), plan.stdout
+    assert plan.stdout.startswith("## trig plan: 1 of 1 root with changes"), plan.stdout
     assert f"### {root}" in plan.stdout and "to add" not in plan.stdout, plan.stdout
 
     destroyed = trig.run("destroy", "--root", str(root))

@@ -55,6 +55,16 @@ def test_the_redirect_records_the_outcome_and_raises_again(monkeypatch, capsys, 
         {"request": "req-1", "ok": False, "error": "KeyError: 'order 7'", "frame": "user_code.py:2 in fail"}]
 
 
+def test_the_redirect_calls_a_nested_handler_written_with_slashes(monkeypatch, tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "orders.py").write_text("def handle(event, context):\n    return {'stored': event['id']}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("TRIG_ORIGINAL_HANDLER", "shop/orders.handle")
+    context = type("Context", (), {"aws_request_id": "req-2"})()
+    assert trig_redirect.handler({"id": "7"}, context) == {"stored": "7"}
+
+
 def test_check_reads_the_invocation_that_received_the_nonce_and_its_outcome():
     events = [line('TRIG-RECEIVED {"ids": ["test-other"], "request": "r1"}'),
               line('TRIG-OUTCOME {"ok": true, "request": "r1"}'),

@@ -187,3 +187,8 @@ def test_long_values_are_cut_in_text_but_whole_in_json():
     plan = summarize_plan("api", {"resource_changes": [change(FN, ["update"], before={"p": "a"}, after={"p": long})]})
     assert "… (1002 chars)" in render_text([plan])
     assert long in render_json([plan])
+
+
+def test_a_team_roots_plan_is_counted_as_a_root_in_the_markdown_heading():
+    plan = summarize_plan("infra/lambda", {"resource_changes": []}, kind="root")
+    assert render_markdown([plan]).startswith("## trig plan: 0 of 1 root with changes\n")
