@@ -26,7 +26,7 @@ from orchestrator.progress import step
 from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.sharding import Shard, apply_seconds, record_apply_seconds, share_of
 from orchestrator.terraform.adapter import TerraformAdapter
-from orchestrator.terraform.diagnostics import completed, counts_by_trigger, creation_seconds
+from orchestrator.terraform.diagnostics import completed, counts_by_trigger, counts_text, creation_seconds
 from orchestrator.functions import Function, catalogue, chosen_functions, undeclared_applied
 from orchestrator.tfvars import fragment_path, write_function_tfvars, write_place_tfvars
 
@@ -65,11 +65,6 @@ def init_terraform(terraform: TerraformAdapter, progress=_quiet) -> bool:
         if ran:
             current.done = "initialised Terraform"
         return ran
-
-
-def counts_text(counts: Mapping[str, int]) -> str:
-    """`7 added, 0 changed, 0 destroyed`, as apply prints per trigger."""
-    return f"{counts['added']} added, {counts['changed']} changed, {counts['destroyed']} destroyed"
 
 
 def prepare_triggers(settings: Settings, names: list[str], sets: Mapping[str, str],

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator import emulator
-from orchestrator.deploy import counts_text
 from orchestrator.errors import UsageError
 from orchestrator.location import same_endpoint
 from orchestrator.plan_summary import TriggerPlan, summarize_plan
@@ -25,7 +24,7 @@ from orchestrator.roots.override import write_override
 from orchestrator.roots.source import TeamRoot, module_folders, read_root
 from orchestrator.roots.workcopy import RootCopy, applied_copies, copy_for, held, rebuild
 from orchestrator.settings import Settings
-from orchestrator.terraform.diagnostics import change_counts
+from orchestrator.terraform.diagnostics import change_counts, counts_text
 from orchestrator.terraform.state import State, StateResource
 from orchestrator.terraform.team_root import TeamRootTerraform, Variables
 

@@ -7,6 +7,7 @@ Terraform's output outside it (the lost-answer reader).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _APPLY_SUMMARY = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
 _DESTROY_SUMMARY = re.compile(r"Resources: (\d+) destroyed")
@@ -19,6 +20,11 @@ def change_counts(apply_output: str) -> dict[str, int]:
     if match := _DESTROY_SUMMARY.search(apply_output):
         return {"added": 0, "changed": 0, "destroyed": int(match.group(1))}
     return {"added": 0, "changed": 0, "destroyed": 0}
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """`7 added, 0 changed, 0 destroyed`, as apply prints per trigger (and per team root)."""
+    return f"{counts['added']} added, {counts['changed']} changed, {counts['destroyed']} destroyed"
 
 
 _COMPLETE = re.compile(r'^module\.trigger\["(?P<name>[^"]+)"\]\S*: (?P<what>Creation|Modifications|Destruction) complete after',
