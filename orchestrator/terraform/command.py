@@ -18,9 +18,14 @@ from orchestrator.watchdog import EmulatorWatch
 
 IsFlagged = python_terraform.IsFlagged
 
-# Niceness of a Terraform run that must not slow the slowest one of a parallel apply down:
-# on a small machine the provider processes' start-up competes for the cores, and only
-# the run that finishes last sets the wall time.
+# How many resource operations one Terraform run keeps in flight (Terraform's default is 10). The AWS
+# provider creates functions given by `filename` one at a time under a lock held through its 5 s wait
+# for the function to become active; at 10, nine such functions waiting for that lock fill every slot
+# and a queue or stream (which then wait 20-25 s inside the provider) cannot even start. An emulator
+# has no API rate limits to protect.
+PARALLELISM = 64
+# The commands that walk resources (and so take -parallelism).
+_WALKS = ("apply", "destroy", "plan")
 
 
 class TerraformCommand(python_terraform.Terraform):
@@ -38,6 +43,8 @@ class TerraformCommand(python_terraform.Terraform):
     def cmd(self, cmd, *args, env: Mapping[str, str] | None = None,
             watch: EmulatorWatch | None = None, listen: Callable[[str], None] | None = None,
             **options) -> tuple[int, str, str]:
+        if cmd in _WALKS and options.get("parallelism") is None:  # python-terraform passes its own None
+            options["parallelism"] = PARALLELISM
         command = self.generate_cmd_string(cmd, *args, **options)
         try:
             return run_process(command, cwd=self.working_dir, env={**self.env, **(env or {})}, watch=watch,

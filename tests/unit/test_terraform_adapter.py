@@ -84,8 +84,22 @@ def test_trigs_run_options_never_become_terraform_flags(tmp_path, monkeypatch):
     monkeypatch.setattr(command, "run_process", lambda cmd, cwd, env, watch, listen: ran.update(cmd=cmd, env=env) or (0, "", ""))
     runner = command.TerraformCommand(tmp_path, "terraform", {"PATH": "/bin"})
     runner.apply(skip_plan=True, var_file="api.tfvars", var=None, env={"TF_WORKSPACE": "api"}, watch=None)
-    assert ran["cmd"] == ["terraform", "apply", "-var-file=api.tfvars", "-no-color", "-input=false", "-auto-approve=true"]
+    assert ran["cmd"][:2] == ["terraform", "apply"]
+    assert sorted(ran["cmd"][2:]) == sorted(["-var-file=api.tfvars", "-no-color", "-input=false", "-auto-approve=true",
+                                             f"-parallelism={command.PARALLELISM}"])
     assert ran["env"] == {"PATH": "/bin", "TF_WORKSPACE": "api"}
+
+
+def test_only_commands_that_walk_resources_are_given_a_parallelism(tmp_path, monkeypatch):
+    ran = []
+    monkeypatch.setattr(command, "run_process", lambda cmd, cwd, env, watch, listen: ran.append(cmd) or (0, "", ""))
+    runner = command.TerraformCommand(tmp_path, "terraform", {})
+    runner.cmd("plan", no_color=command.IsFlagged)
+    runner.cmd("destroy", auto_approve=command.IsFlagged)
+    runner.cmd("import", "a.b", "id")
+    runner.cmd("output", json=command.IsFlagged)
+    flagged = [any(part.startswith("-parallelism=") for part in cmd) for cmd in ran]
+    assert flagged == [True, True, False, False], ran
 
 
 def test_terraform_environment_points_at_trigs_data_folder_and_mirror(tmp_path):
