@@ -102,6 +102,11 @@ def test_only_commands_that_walk_resources_are_given_a_parallelism(tmp_path, mon
     assert flagged == [True, True, False, False], ran
 
 
+def test_terraform_runs_with_a_lazier_garbage_collector_unless_the_caller_chose_one():
+    assert scrubbed_environment({})["GOGC"] == "400"
+    assert scrubbed_environment({"GOGC": "100"})["GOGC"] == "100"
+
+
 def test_terraform_environment_points_at_trigs_data_folder_and_mirror(tmp_path):
     env = terraform_environment({"AWS_PROFILE": "prod"}, tmp_path / "work", tmp_path / "plugins")
     assert "AWS_PROFILE" not in env and env["TF_DATA_DIR"] == str(tmp_path / "work" / "data")
