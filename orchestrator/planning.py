@@ -81,13 +81,13 @@ def plan_and_render(settings: Settings, names: list[str], sets: Mapping[str, str
     return plans, render_plans(plans, output_format)
 
 
-def write_report(text: str, out: Path) -> None:
-    """Write a rendered plan to a file, creating its folder."""
+def write_report(text: str, out: Path, option: str = "--out") -> None:
+    """Write a rendered plan to a file, creating its folder (option names the flag that chose the file)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}; choose another --out.") from None
+        raise UsageError(f"cannot write {out}: {exc.strerror}; choose another {option}.") from None
 
 
 @contextlib.contextmanager

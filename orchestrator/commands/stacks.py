@@ -33,6 +33,7 @@ ProbesOpt = Annotated[bool, typer.Option("--probes", help="Destroy the probe sta
 FormatOpt = Annotated[str, typer.Option("--format", metavar="FORMAT", help="Output format: text, markdown (for a pull-request comment) or json. Example: --format markdown")]
 PlanJsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json: one JSON document on stdout. Example: trig plan all --json")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write the summary to this file instead of stdout. Example: --out plan.md")]
+MarkdownOpt = Annotated[Optional[Path], typer.Option("--markdown", metavar="FILE", help="Also write the same plan's markdown review (for a pull-request comment) to FILE, whatever --format says. Example: trig plan all --markdown plan.md")]
 DetailedExitcodeOpt = Annotated[bool, typer.Option("--detailed-exitcode", help="Exit 0 when nothing changes, 2 when something does, 1 on error (as Terraform does). Example: trig plan all --detailed-exitcode")]
 
 
@@ -124,8 +125,9 @@ def run(triggers: RunTriggersArg = None, set_: SetOpt = None, timeout: TimeoutOp
 @reports_errors
 @with_settings(EMULATOR, TERRAFORM)
 def plan(triggers: PlanTriggersArg = None, set_: SetOpt = None, format_: FormatOpt = "text", json_: PlanJsonOpt = False,
-         out: OutOpt = None, detailed_exitcode: DetailedExitcodeOpt = False, root: RootOpt = None,
-         var_file: VarFileOpt = None, var: VarOpt = None, *, settings: Settings, progress: Progress) -> None:
+         out: OutOpt = None, markdown: MarkdownOpt = None, detailed_exitcode: DetailedExitcodeOpt = False,
+         root: RootOpt = None, var_file: VarFileOpt = None, var: VarOpt = None, *, settings: Settings,
+         progress: Progress) -> None:
     """Plan the triggers with apply's tfvars and summarise what would change. Example: trig plan all --format markdown --out plan.md
 
     With --root DIR, plan a team's own root against what trig applied of it (example: trig plan --root infra --format markdown).
@@ -143,6 +145,9 @@ def plan(triggers: PlanTriggersArg = None, set_: SetOpt = None, format_: FormatO
             refuse_without_root(var_file, var)
             plans, text = planning.plan_and_render(settings, required_triggers(triggers, "trig plan all"),
                                                       parse_set_options(set_ or []), output_format, progress=progress)
+        if markdown is not None:  # one plan, two readers: the log shows the table, the pull request the review
+            planning.write_report(planning.render_plans(plans, "markdown"), markdown, "--markdown")
+            progress(f"wrote {markdown}")
         if out is None:
             typer.echo(text, nl=False)
         else:

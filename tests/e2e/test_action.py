@@ -34,4 +34,3 @@ def test_the_action_plans_into_the_comment_and_the_summary_then_applies_checks_a
     assert document["ok"] and [r["trigger"] for r in document["results"]] == ["api"]
     assert [case.get("name") for case in ET.parse(reports / "trig.xml").getroot().iter("testcase")] == ["api"]
     assert "$ trig check api --timeout 60 --json --junit" in result.stderr
-    trig.run("destroy", "all")

@@ -64,17 +64,20 @@ def test_fresh_state_plans_every_resource_as_an_add(make_trig):
     assert trig.client("lambda").list_functions()["Functions"] == []
 
 
-def test_after_apply_nothing_changes_and_the_exit_code_is_0(shared_stack):
-    result = shared_stack.run("plan", *SEED_TRIGGERS, "--detailed-exitcode")
+def test_after_apply_nothing_changes_and_the_exit_code_is_0(shared_stack, tmp_path):
+    review = tmp_path / "plan.md"
+    result = shared_stack.run("plan", *SEED_TRIGGERS, "--detailed-exitcode", "--markdown", str(review))
     assert result.stdout == "api: no changes\ns3: no changes\nkinesis: no changes\n"
-    markdown = shared_stack.run("plan", *SEED_TRIGGERS, "--format", "markdown").stdout
+    markdown = review.read_text()
     assert markdown.startswith("## trig plan: 0 of 3 triggers with changes\n")
     assert "### kinesis: no changes" in markdown and "<details>" not in markdown and "| " not in markdown
 
 
 def test_a_new_greeting_is_one_update_of_the_api_function(shared_stack, tmp_path):
     trig = shared_stack
-    plans = plan_json(trig, *SEED_TRIGGERS, "--set", "greeting=hi", "--detailed-exitcode", expect=2)
+    out = tmp_path / "review" / "plan.md"  # the same plan's review, for the pull request
+    plans = plan_json(trig, *SEED_TRIGGERS, "--set", "greeting=hi", "--detailed-exitcode", "--markdown", str(out),
+                      expect=2)
     assert not plans["s3"]["changes"] and not plans["kinesis"]["changes"]
     api = plans["api"]
     assert api["counts"] == {"add": 0, "change": 1, "replace": 0, "destroy": 0}
@@ -84,8 +87,6 @@ def test_a_new_greeting_is_one_update_of_the_api_function(shared_stack, tmp_path
     assert resource["attributes"] == [{"path": "environment[0].variables.GREETING", "before": "hello", "after": "hi",
                                        "forces_replacement": False}]
 
-    out = tmp_path / "review" / "plan.md"
-    trig.run("plan", *SEED_TRIGGERS, "--set", "greeting=hi", "--format", "markdown", "--out", str(out))
     markdown = out.read_text()
     assert markdown.startswith("## trig plan: 1 of 3 triggers with changes\n")
     assert "### api: 1 to change\n" in markdown
@@ -98,14 +99,16 @@ def test_a_new_greeting_is_one_update_of_the_api_function(shared_stack, tmp_path
     assert config["Environment"]["Variables"]["GREETING"] == "hello"
 
 
-def test_a_new_bucket_name_is_a_destructive_replacement_listed_first(shared_stack):
-    result = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--detailed-exitcode", expect=2)
+def test_a_new_bucket_name_is_a_destructive_replacement_listed_first(shared_stack, tmp_path):
+    review = tmp_path / "plan.md"
+    result = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--detailed-exitcode", "--markdown",
+                              str(review), expect=2)
     lines = result.stdout.splitlines()
     assert lines[0] == "s3: 3 to replace"
     assert lines[1].split() == ["-/+", "replace", "module.s3[\"s3\"].aws_lambda_permission.this", "[module.s3[\"s3\"]]", "DESTRUCTIVE"]
     assert any(line.split()[:3] == ["bucket:", '"test-bucket"', "→"] and line.endswith('"renamed-bucket"  # forces replacement')
                for line in lines)
-    markdown = shared_stack.run("plan", "s3", "--set", "bucket=renamed-bucket", "--format", "markdown").stdout
+    markdown = review.read_text()
     assert "> [!WARNING]\n> 3 destructive changes" in markdown
     assert markdown.count("| ⚠️ | **replace** (destructive) |") == 3
     assert f"| ⚠️ | **replace** (destructive) | `{BUCKET}` | `module.s3[\"s3\"]` |" in markdown

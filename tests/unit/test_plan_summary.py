@@ -192,3 +192,14 @@ def test_long_values_are_cut_in_text_but_whole_in_json():
 def test_a_team_roots_plan_is_counted_as_a_root_in_the_markdown_heading():
     plan = summarize_plan("infra/lambda", {"resource_changes": []}, kind="root")
     assert render_markdown([plan]).startswith("## trig plan: 0 of 1 root with changes\n")
+
+
+def test_an_unwritable_report_names_the_option_that_chose_the_file(tmp_path):
+    from orchestrator.errors import UsageError
+    from orchestrator.planning import write_report
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for option in ("--out", "--markdown"):
+        with pytest.raises(UsageError, match=f"cannot write {blocker / 'plan.md'}: .*; choose another {option}\\.$"):
+            write_report("## trig plan", blocker / "plan.md", option)
