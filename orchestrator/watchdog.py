@@ -40,6 +40,11 @@ PROBE_TIMEOUT = 3.0
 DEFAULT_STALL_SECONDS = 30.0
 PROVIDER_WAIT_SECONDS = {"aws_lambda_function": 5.0, "aws_kinesis_stream": 20.0, "aws_sqs_queue": 25.0,
                          "aws_dynamodb_table": 10.0}
+# Types whose creates the provider makes one at a time: a function given by `filename` holds one lock of the
+# provider's from its upload through its 5 s wait to be active, so in a root of nine functions the last one
+# says "Still creating" for 45 s and more while the others go first. Such a create counts as waiting only
+# since the last create of its type finished: the queue moving is no lost answer, the queue standing still is.
+QUEUED_TYPES = frozenset({"aws_lambda_function"})
 
 
 def stall_limit(address: str, base: float) -> float:
@@ -57,9 +62,12 @@ class EndpointGone(Exception):
 
 @dataclass
 class ProgressLines:
-    """Terraform's output lines as they come, remembering how long each resource has been waiting."""
+    """Terraform's output lines as they come, remembering how long each resource has been waiting (its seconds
+    as Terraform last said them, and when that was read) and when a resource of each type last finished."""
 
-    waiting: dict[str, float] = field(default_factory=dict)
+    waiting: dict[str, tuple[float, float]] = field(default_factory=dict)
+    finished: dict[str, float] = field(default_factory=dict)
+    clock: Callable[[], float] = time.monotonic
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def feed(self, line: str) -> None:
@@ -67,16 +75,26 @@ class ProgressLines:
         if match:
             seconds = int(match.group("m") or 0) * 60 + int(match.group("s"))
             with self._lock:
-                self.waiting[match.group("address")] = float(seconds)
+                self.waiting[match.group("address")] = (float(seconds), self.clock())
         elif ": Creation complete" in line or ": Modifications complete" in line or ": Destruction complete" in line:
             address = line.strip().split(":", 1)[0]
             with self._lock:
                 self.waiting.pop(address, None)
+                self.finished[resource_type(address)] = self.clock()
+
+    def _waited(self, address: str, seconds: float, read_at: float) -> float:
+        """The seconds that count against the resource's stall limit (see QUEUED_TYPES)."""
+        kind = resource_type(address)
+        if kind in QUEUED_TYPES and kind in self.finished:
+            return min(seconds, read_at - self.finished[kind])
+        return seconds
 
     def stalled(self, base: float) -> tuple[str, float] | None:
-        """The resource waiting longest past its stall limit, with its seconds; None when none is."""
+        """The resource waiting longest past its stall limit, with the seconds Terraform says it waited; None when
+        none is."""
         with self._lock:
-            over = {a: s for a, s in self.waiting.items() if s >= stall_limit(a, base)}
+            over = {a: seconds for a, (seconds, read_at) in self.waiting.items()
+                    if self._waited(a, seconds, read_at) >= stall_limit(a, base)}
         if not over:
             return None
         address = max(over, key=over.__getitem__)

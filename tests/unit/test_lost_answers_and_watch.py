@@ -63,6 +63,34 @@ def test_progress_lines_track_waits_until_complete():
     assert lines.stalled(30) == ("module.kinesis[0].aws_kinesis_stream.this", 90.0)
 
 
+def test_functions_queued_for_the_providers_lock_stall_only_when_the_queue_stands_still():
+    now = [0.0]
+    lines = ProgressLines(clock=lambda: now[0])
+    functions = [f'aws_lambda_function.fn["{name}"]' for name in ("a", "b", "c", "d", "e", "f", "g", "h", "i")]
+    # Nine functions started together; on a loaded machine the provider finishes one every 6 s, the last after 54 s.
+    for second in range(6, 67, 6):
+        now[0] = float(second)
+        done = second // 6 - 1
+        if done < len(functions):
+            lines.feed(f"{functions[done]}: Creation complete after {second}s [id=x]\n")
+        for waiting in functions[done + 1:]:
+            lines.feed(f"{waiting}: Still creating... [{second}s elapsed]\n")
+        assert lines.stalled(30) is None, second
+    # A function whose answer was lost keeps the lock: nothing of its type finishes while it waits.
+    lines = ProgressLines(clock=lambda: now[0])
+    now[0] = 5.0
+    lines.feed(f"{functions[0]}: Creation complete after 5s [id=x]\n")
+    for second in (20, 40, 50):
+        now[0] = float(second)
+        lines.feed(f"{functions[1]}: Still creating... [{second}s elapsed]\n")
+        lines.feed(f"{functions[2]}: Still creating... [{second}s elapsed]\n")
+    assert lines.stalled(30) == (functions[1], 50.0)  # 45 s since the last function finished
+    # Other types count their own seconds, whatever finishes around them.
+    lines.feed("aws_kinesis_stream.s: Still creating... [1m40s elapsed]\n")
+    lines.feed("aws_kinesis_stream.t: Creation complete after 20s [id=t]\n")
+    assert lines.stalled(30) == ("aws_kinesis_stream.s", 100.0)
+
+
 def test_stall_limits_follow_the_provider_waits_of_each_type():
     assert stall_limit("module.function.aws_lambda_function.this", 30) == 45
     assert stall_limit("module.sqs[0].aws_sqs_queue.this", 30) == 105
