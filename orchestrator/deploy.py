@@ -19,7 +19,7 @@ from orchestrator.location import (
     refuse_applied_elsewhere, refuse_legacy_states, resources_of, workspace_of,
 )
 from orchestrator.locks import workspace_lock
-from orchestrator.lost_answers import LostCreate, created_since, lost_creates
+from orchestrator.lost_answers import LostCreate, created_since, lost_creates, remove_lost_create
 from orchestrator.parallel import in_parallel, one_error
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
@@ -178,7 +178,7 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
 
     A create whose answer was lost either stalls (the watch stops Terraform) or is retried by the
     provider into "already exists". The first is applied again; the second, when this apply made the
-    resource, is imported into the state and applied again. Each recovery says so in one line.
+    resource, is removed from the emulator and applied again. Each recovery says so in one line.
     With plan_first, a plan that changes nothing applies nothing (see TerraformAdapter.apply_if_changed).
     """
     started = datetime.now(timezone.utc)
@@ -211,7 +211,7 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
             if stopped:
                 log.warning("%s: %s; Terraform stopped", ", ".join(names), failed.reason)
             if lost:
-                adopt_lost_creates(settings, terraform, workspace, var_file, names, lost, started)
+                remove_lost_creates(settings, names, lost, started)
     raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
@@ -219,9 +219,9 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
 _RECOVERIES = 2
 
 
-def adopt_lost_creates(settings: Settings, terraform: TerraformAdapter, workspace: str, var_file: Path,
-                       names: list[str], lost: list[LostCreate], started: datetime) -> None:
-    """Import resources the failed apply created but never heard of; refuse any the apply did not create."""
+def remove_lost_creates(settings: Settings, names: list[str], lost: list[LostCreate], started: datetime) -> None:
+    """Remove resources the failed apply created but never heard of, for the next attempt to make and track them;
+    refuse any the apply did not create."""
     def clients(service: str):
         return make_client(service, settings)
 
@@ -234,8 +234,8 @@ def adopt_lost_creates(settings: Settings, terraform: TerraformAdapter, workspac
                         f"made before this apply, so trig does not adopt it: delete it, or rename it with --set, "
                         f"then run `trig apply {' '.join(names)}` again.")
     for item in lost:
-        terraform.import_resource(workspace, var_file, item.address, item.import_id)
-    log.warning("%s: the emulator created %s but its answer was lost; imported into the state, applying again",
+        remove_lost_create(clients, item)
+    log.warning("%s: the emulator created %s but its answer was lost; removed it, applying again",
                 ", ".join(names), ", ".join(f"{item.address} ({item.import_id})" for item in lost))
 
 

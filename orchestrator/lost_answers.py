@@ -1,9 +1,15 @@
 """Creates whose answer was lost: the emulator made the resource, the provider never heard, retried, and got
-"already exists". Such a resource is trig's own, so it is imported into the state instead of failing the apply.
+"already exists". Such a resource is trig's own, so it is removed from the emulator and the apply runs again,
+which makes it anew and tracks it, instead of failing.
 
-Only resources that the failed apply itself created are adopted: each kind below has a creation time the
+Why removed rather than imported: `terraform import` reads every data source of the root, and one that
+refers to a resource not yet in the state (an SQS trigger's policy reading its queue's ARN while the queue
+was still being made) fails the import with "Null value found in list". Removing one resource trig has just
+made needs no Terraform run and no evaluation of the configuration.
+
+Only resources that the failed apply itself created are removed: each kind below has a creation time the
 emulator reports, and it must be later than the start of that apply. Anything older was made by someone
-else, and the apply fails as before, naming it. A Lambda permission has no time of its own: it is adopted
+else, and the apply fails as before, naming it. A Lambda permission has no time of its own: it is removed
 when its function is trig's (in the same state, or created by the same apply).
 """
 
@@ -16,6 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
+from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
+
+from orchestrator.errors import TrigError
 
 from orchestrator.terraform.diagnostics import diagnostic_lines
 from orchestrator.terraform.state import resource_type
@@ -115,3 +124,79 @@ def created_since(clients, lost: LostCreate, started: datetime, own_functions: f
     if created.tzinfo is None:
         created = created.replace(tzinfo=timezone.utc)
     return (created - started).total_seconds() >= -slack_seconds
+
+
+def _remove_role(clients, name: str) -> None:
+    clients("iam").delete_role(RoleName=name)
+
+
+def _remove_function(clients, name: str) -> None:
+    clients("lambda").delete_function(FunctionName=name)
+
+
+def _remove_permission(clients, import_id: str) -> None:
+    function, statement = import_id.split("/", 1)
+    name, _, qualifier = function.partition(":")
+    clients("lambda").remove_permission(FunctionName=name, StatementId=statement,
+                                        **({"Qualifier": qualifier} if qualifier else {}))
+
+
+def _remove_bucket(clients, name: str) -> None:
+    clients("s3").delete_bucket(Bucket=name)
+
+
+def _remove_stream(clients, name: str) -> None:
+    clients("kinesis").delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+    _wait_until_gone(lambda: _stream_created(clients, name), f"Kinesis stream {name}")
+
+
+def _remove_table(clients, name: str) -> None:
+    clients("dynamodb").delete_table(TableName=name)
+    _wait_until_gone(lambda: _table_created(clients, name), f"DynamoDB table {name}")
+
+
+def _remove_log_group(clients, name: str) -> None:
+    clients("logs").delete_log_group(logGroupName=name)
+
+
+# How a lost create of each kind is taken away again.
+REMOVE: dict[str, Callable] = {
+    "aws_iam_role": _remove_role,
+    "aws_lambda_function": _remove_function,
+    "aws_lambda_permission": _remove_permission,
+    "aws_s3_bucket": _remove_bucket,
+    "aws_kinesis_stream": _remove_stream,
+    "aws_dynamodb_table": _remove_table,
+    "aws_cloudwatch_log_group": _remove_log_group,
+}
+# A stream or table is deleted in the background on AWS and LocalStack; the apply that makes it again waits for that.
+GONE_WITHIN_SECONDS = 120.0
+
+
+def _is_there(read: Callable[[], object]) -> bool:
+    try:
+        read()
+    except (ClientError, LookupError):
+        return False
+    return True
+
+
+def _wait_until_gone(read: Callable[[], object], what: str) -> None:
+    retrying = Retrying(retry=retry_if_result(bool), stop=stop_after_delay(GONE_WITHIN_SECONDS),
+                        wait=wait_exponential(multiplier=0.2, max=5))
+    try:
+        retrying(_is_there, read)
+    except RetryError:
+        raise TrigError(f"{what} was still being deleted after {GONE_WITHIN_SECONDS:.0f} s: run the same command "
+                        "again once it is gone.") from None
+
+
+def remove_lost_create(clients, lost: LostCreate) -> None:
+    """Take a resource this apply made but never heard of out of the emulator again (already gone is fine)."""
+    try:
+        REMOVE[lost.type](clients, lost.import_id)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("ResourceNotFoundException", "NoSuchEntity",
+                                                             "NoSuchBucket", "404"):
+            raise TrigError(f"removing {lost.address} ({lost.import_id}), whose create answer was lost, failed: "
+                            f"{exc}; delete it by hand, then run the same command again.") from None

@@ -133,11 +133,6 @@ class TerraformAdapter:
                               target=targets(names), listen=listen)
         return out
 
-    def import_resource(self, workspace: str, var_file: Path, address: str, import_id: str) -> None:
-        """Bring a resource that exists in the emulator into the workspace's state (`terraform import`)."""
-        self._run(workspace, "cmd", "import", address, import_id, var_file=str(var_file), var=None,
-                  input=False, no_color=IsFlagged)
-
     def destroy(self, workspace: str, var_file: Path, names: list[str]) -> str:
         """Destroy the named triggers' resources in a place's workspace."""
         self.ensure_init()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestrator.lost_answers import LostCreate, lost_creates
+from orchestrator.lost_answers import ADOPTABLE, CREATED_AT, REMOVE, LostCreate, lost_creates, remove_lost_create
 from orchestrator.watchdog import (
     ANSWERED, DEAD_AFTER_FAILURES, REFUSED, SILENT, SILENT_GONE_SECONDS, EmulatorWatch, ProgressLines, stall_limit,
 )
@@ -142,3 +142,29 @@ def test_silence_counts_as_gone_only_after_a_minute_refusals_after_three_probes(
     watch.silent_since -= SILENT_GONE_SECONDS
     watch.last_probe = 0.0
     assert watch() == "the emulator at http://e stopped answering"
+
+
+class _Recorder:
+    """Stands in for a boto3 client: records the calls made of it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda **kwargs: self.calls.append((name, kwargs))
+
+
+def test_a_lost_permission_is_removed_by_function_qualifier_and_statement():
+    lam = _Recorder()
+    remove_lost_create(lambda service: lam, LostCreate("module.api[0].aws_lambda_permission.this",
+                                                       "aws_lambda_permission", "orders:live/apigateway-invoke"))
+    remove_lost_create(lambda service: lam, LostCreate("module.api[0].aws_lambda_permission.this",
+                                                       "aws_lambda_permission", "orders/apigateway-invoke"))
+    assert lam.calls == [
+        ("remove_permission", {"FunctionName": "orders", "StatementId": "apigateway-invoke", "Qualifier": "live"}),
+        ("remove_permission", {"FunctionName": "orders", "StatementId": "apigateway-invoke"}),
+    ]
+
+
+def test_every_adoptable_kind_can_be_removed_again():
+    assert set(REMOVE) == set(CREATED_AT) | ADOPTABLE
