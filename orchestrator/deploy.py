@@ -19,7 +19,7 @@ from orchestrator.location import (
     refuse_applied_elsewhere, refuse_legacy_states, resources_of, workspace_of,
 )
 from orchestrator.locks import workspace_lock
-from orchestrator.lost_answers import LostCreate, created_since, lost_creates, remove_lost_create
+from orchestrator.lost_answers import LostCreate, created_since, lost_creates, remove_lost_create, with_rest_api
 from orchestrator.parallel import in_parallel, one_error
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
@@ -27,6 +27,7 @@ from orchestrator.settings import STARTED_BY_TRIG_UP, Settings
 from orchestrator.sharding import Shard, apply_seconds, record_apply_seconds, share_of
 from orchestrator.terraform.adapter import TerraformAdapter
 from orchestrator.terraform.diagnostics import completed, counts_by_trigger, counts_text, creation_seconds
+from orchestrator.terraform.state import instance_prefix
 from orchestrator.functions import Function, catalogue, chosen_functions, undeclared_applied
 from orchestrator.tfvars import fragment_path, write_function_tfvars, write_place_tfvars
 
@@ -225,9 +226,12 @@ def remove_lost_creates(settings: Settings, names: list[str], lost: list[LostCre
     def clients(service: str):
         return make_client(service, settings)
 
-    own_functions = frozenset(str(r.attributes.get("function_name")) for name in names
-                              for r in resources_of(settings, name) or [] if r.type == "aws_lambda_function")
-    foreign = [item for item in lost if not created_since(clients, item, started, own_functions)]
+    held = [(f"{instance_prefix(name)}.{r.address}", r) for name in names for r in resources_of(settings, name) or []]
+    own_functions = frozenset(str(r.attributes.get("function_name")) for _, r in held if r.type == "aws_lambda_function")
+    rest_apis = {address: str(r.attributes.get("id")) for address, r in held if r.type == "aws_api_gateway_rest_api"}
+    lost = [with_rest_api(item, rest_apis) for item in lost]
+    foreign = [item for item in lost if not created_since(clients, item, started, own_functions,
+                                                          own_rest_apis=frozenset(rest_apis.values()))]
     if foreign:
         item = foreign[0]
         raise TrigError(f"{item.address} ({item.import_id}) already exists in the emulator at {settings.endpoint}, "

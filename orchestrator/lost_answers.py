@@ -9,15 +9,16 @@ made needs no Terraform run and no evaluation of the configuration.
 
 Only resources that the failed apply itself created are removed: each kind below has a creation time the
 emulator reports, and it must be later than the start of that apply. Anything older was made by someone
-else, and the apply fails as before, naming it. A Lambda permission has no time of its own: it is removed
-when its function is trig's (in the same state, or created by the same apply).
+else, and the apply fails as before, naming it. A Lambda permission and an API Gateway resource (a path of
+a REST API) have no time of their own: a permission is removed when its function is trig's (in the same
+state, or created by the same apply), a path when its REST API is in the same state.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -31,9 +32,13 @@ from orchestrator.terraform.state import resource_type
 
 log = logging.getLogger(__name__)
 
-_ALREADY = re.compile(r"already exists?|AlreadyOwnedByYou|ResourceInUseException", re.IGNORECASE)
+_ALREADY = re.compile(r"already exists?|AlreadyOwnedByYou|ResourceInUseException|already has this name",
+                      re.IGNORECASE)
 # "Error: creating Lambda Function (kinesis-trigger-test): ... already exist" then "with module.x.aws_y.this,"
 _SUBJECT = re.compile(r"^Error: (?:creating|adding|putting)[^(]*\((?P<id>[^)]+)\)")
+# CreateResource names no id: "Error: creating API Gateway Resource: ... ConflictException: Another resource with
+# the same parent already has this name: hello". Its id becomes the path part, made whole by with_rest_api.
+_PATH_PART = re.compile(r"^Error: creating API Gateway Resource: .*already has this name: (?P<id>\S+)")
 _ADDRESS = re.compile(r"^\s*with (?P<address>[\w.\[\]\"-]+),\s*$")
 
 
@@ -51,7 +56,7 @@ def lost_creates(stderr: str) -> list[LostCreate]:
     lines = diagnostic_lines(stderr)
     found = []
     for index, line in enumerate(lines):
-        subject = _SUBJECT.match(line)
+        subject = _SUBJECT.match(line) or _PATH_PART.match(line)
         if not subject or not _ALREADY.search(line):
             continue
         for follow in lines[index + 1: index + 8]:
@@ -97,7 +102,7 @@ def _log_group_created(clients, name: str) -> datetime:
 
 # Resource types whose import id is the name in the provider's error, with how to read their creation time
 # (a permission's import id is function/statement; see created_since).
-ADOPTABLE = {"aws_lambda_permission"}
+ADOPTABLE = {"aws_lambda_permission", "aws_api_gateway_resource"}
 CREATED_AT: dict[str, Callable] = {
     "aws_iam_role": _role_created,
     "aws_lambda_function": _function_created,
@@ -108,14 +113,28 @@ CREATED_AT: dict[str, Callable] = {
 }
 
 
+def with_rest_api(lost: LostCreate, rest_api_ids: Mapping[str, str]) -> LostCreate:
+    """A lost API Gateway resource's id made whole, `REST_API_ID/PATH_PART`, from the REST API of its module in
+    the state (rest_api_ids: the ids of the state's REST APIs by address); others, or one whose API is not
+    in the state, as they are."""
+    if lost.type != "aws_api_gateway_resource" or "/" in lost.import_id:
+        return lost
+    module = lost.address.rsplit("aws_api_gateway_resource.", 1)[0]
+    rest_api = rest_api_ids.get(module + "aws_api_gateway_rest_api.this")
+    return LostCreate(lost.address, lost.type, f"{rest_api}/{lost.import_id}") if rest_api else lost
+
+
 def created_since(clients, lost: LostCreate, started: datetime, own_functions: frozenset[str] = frozenset(),
-                  slack_seconds: float = 1.0) -> bool:
-    """True when the resource is this apply's: created after started (minus a little clock slack), or, for a
-    Lambda permission, a statement on one of own_functions (the functions the trigger's state holds)."""
+                  slack_seconds: float = 1.0, own_rest_apis: frozenset[str] = frozenset()) -> bool:
+    """True when the resource is this apply's: created after started (minus a little clock slack); for a
+    Lambda permission, a statement on one of own_functions (the functions the trigger's state holds); for an
+    API Gateway resource, a path of one of own_rest_apis (the REST APIs the state holds)."""
     if lost.type == "aws_lambda_permission":
         function = lost.import_id.split("/", 1)[0]
         return function in own_functions or created_since(
             clients, LostCreate(lost.address, "aws_lambda_function", function), started, own_functions, slack_seconds)
+    if lost.type == "aws_api_gateway_resource":
+        return lost.import_id.split("/", 1)[0] in own_rest_apis
     try:
         created = CREATED_AT[lost.type](clients, lost.import_id)
     except (ClientError, BotoCoreError, LookupError, KeyError, ValueError) as exc:
@@ -141,6 +160,16 @@ def _remove_permission(clients, import_id: str) -> None:
                                         **({"Qualifier": qualifier} if qualifier else {}))
 
 
+def _remove_api_path(clients, import_id: str) -> None:
+    rest_api, path_part = import_id.split("/", 1)
+    apigateway = clients("apigateway")
+    root = next(item["id"] for item in apigateway.get_resources(restApiId=rest_api, limit=500)["items"]
+                if item["path"] == "/")
+    for item in apigateway.get_resources(restApiId=rest_api, limit=500)["items"]:
+        if item.get("parentId") == root and item.get("pathPart") == path_part:
+            apigateway.delete_resource(restApiId=rest_api, resourceId=item["id"])
+
+
 def _remove_bucket(clients, name: str) -> None:
     clients("s3").delete_bucket(Bucket=name)
 
@@ -164,6 +193,7 @@ REMOVE: dict[str, Callable] = {
     "aws_iam_role": _remove_role,
     "aws_lambda_function": _remove_function,
     "aws_lambda_permission": _remove_permission,
+    "aws_api_gateway_resource": _remove_api_path,
     "aws_s3_bucket": _remove_bucket,
     "aws_kinesis_stream": _remove_stream,
     "aws_dynamodb_table": _remove_table,

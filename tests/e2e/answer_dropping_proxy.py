@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 
 
 class AnswerDroppingProxy:
-    def __init__(self, upstream: str, method: str, path_prefix: str, drops: int = 1):
+    def __init__(self, upstream: str, method: str, path_prefix: str, drops: int = 1,
+                 also: tuple[str, str, str] | None = None):
         self.upstream = urlsplit(upstream)
         self.method, self.path_prefix = method, path_prefix
         self.remaining = drops
+        # One more answer to lose, once: (method, path prefix, a part the path contains).
+        self.also = also
         self.dropped: list[str] = []
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -41,6 +44,10 @@ class AnswerDroppingProxy:
         with self._lock:
             if self.remaining > 0 and method == self.method and path.startswith(self.path_prefix):
                 self.remaining -= 1
+                self.dropped.append(f"{method} {path}")
+                return True
+            if self.also and method == self.also[0] and path.startswith(self.also[1]) and self.also[2] in path:
+                self.also = None
                 self.dropped.append(f"{method} {path}")
                 return True
             return False

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from orchestrator.lost_answers import ADOPTABLE, CREATED_AT, REMOVE, LostCreate, lost_creates, remove_lost_create
+from datetime import datetime, timezone
+
+from orchestrator.lost_answers import (
+    ADOPTABLE, CREATED_AT, REMOVE, LostCreate, created_since, lost_creates, remove_lost_create, with_rest_api,
+)
 from orchestrator.watchdog import (
     ANSWERED, DEAD_AFTER_FAILURES, REFUSED, SILENT, SILENT_GONE_SECONDS, EmulatorWatch, ProgressLines, stall_limit,
 )
@@ -168,3 +172,41 @@ def test_a_lost_permission_is_removed_by_function_qualifier_and_statement():
 
 def test_every_adoptable_kind_can_be_removed_again():
     assert set(REMOVE) == set(CREATED_AT) | ADOPTABLE
+
+
+# As Terraform 1.11 printed it in CI when MiniStack lost the answer to a CreateResource the SDK then sent again.
+LOST_PATH = """
+Error: creating API Gateway Resource: operation error API Gateway: CreateResource, https response error StatusCode: 409, RequestID: e516a4e4-c549-4e1f-9429-d8032d93b46b, ConflictException: Another resource with the same parent already has this name: hello
+
+  with module.trigger["api"].module.api["api"].aws_api_gateway_resource.this,
+  on ../../modules/api_trigger/main.tf line 6, in resource "aws_api_gateway_resource" "this":
+   6: resource "aws_api_gateway_resource" "this" {
+"""
+
+
+def test_a_lost_api_path_is_read_and_made_whole_from_its_rest_api_in_the_state():
+    [lost] = lost_creates(LOST_PATH)
+    address = 'module.trigger["api"].module.api["api"].aws_api_gateway_resource.this'
+    assert lost == LostCreate(address, "aws_api_gateway_resource", "hello")
+    rest_apis = {'module.trigger["api"].module.api["api"].aws_api_gateway_rest_api.this': "2f292e57",
+                 'module.trigger["other"].module.api["api"].aws_api_gateway_rest_api.this': "99999999"}
+    whole = with_rest_api(lost, rest_apis)
+    assert whole == LostCreate(address, "aws_api_gateway_resource", "2f292e57/hello")
+    assert created_since(None, whole, datetime.now(timezone.utc), own_rest_apis=frozenset(rest_apis.values()))
+    # A path whose REST API this state does not hold is someone else's.
+    assert with_rest_api(lost, {}) == lost
+    assert not created_since(None, LostCreate(address, "aws_api_gateway_resource", "0000/hello"),
+                             datetime.now(timezone.utc), own_rest_apis=frozenset(rest_apis.values()))
+
+
+def test_a_lost_api_path_is_removed_under_the_root_of_its_rest_api():
+    class ApiGateway(_Recorder):
+        def get_resources(self, **kwargs):
+            return {"items": [{"id": "r00t", "path": "/"},
+                              {"id": "res1", "parentId": "r00t", "pathPart": "hello", "path": "/hello"},
+                              {"id": "res2", "parentId": "res1", "pathPart": "hello", "path": "/hello/hello"}]}
+
+    apigateway = ApiGateway()
+    remove_lost_create(lambda service: apigateway,
+                       LostCreate("module.api.aws_api_gateway_resource.this", "aws_api_gateway_resource", "abc/hello"))
+    assert apigateway.calls == [("delete_resource", {"restApiId": "abc", "resourceId": "res1"})]
