@@ -19,7 +19,9 @@ from orchestrator.location import (
     refuse_applied_elsewhere, refuse_legacy_states, resources_of, workspace_of,
 )
 from orchestrator.locks import workspace_lock
-from orchestrator.lost_answers import LostCreate, created_since, lost_creates, remove_lost_create, with_rest_api
+from orchestrator.lost_answers import (
+    LostCreate, created_since, lost_creates, remove_duplicate_mappings, remove_lost_create, with_rest_api,
+)
 from orchestrator.parallel import in_parallel, one_error
 from orchestrator.preflight import check_endpoint_coverage
 from orchestrator.progress import step
@@ -195,6 +197,7 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
                 out = terraform.apply(workspace, var_file, names)
             counts = counts_by_trigger(out, names)
             record_apply_seconds(settings.home, creation_seconds(out, names))  # what --shard balances by
+            remove_untracked_mappings(settings, names)
             if attempt:
                 # Added by the whole command, interrupted attempts and imports included: the resources
                 # now tracked that were not before, plus those replaced (destroyed, then added).
@@ -218,6 +221,18 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
 
 # How many times one apply recovers from a lost answer before it reports the failure.
 _RECOVERIES = 2
+
+
+def remove_untracked_mappings(settings: Settings, names: list[str]) -> None:
+    """Delete second copies of the named triggers' event source mappings that a lost answer left untracked."""
+    tracked = [r.attributes for name in names for r in resources_of(settings, name) or []
+               if r.type == "aws_lambda_event_source_mapping"]
+    if not tracked:
+        return
+    removed = remove_duplicate_mappings(lambda service: make_client(service, settings), tracked)
+    if removed:
+        log.warning("%s: the emulator made %d event source mapping(s) twice (an answer was lost and the create "
+                    "sent again); deleted the untracked %s", ", ".join(names), len(removed), ", ".join(removed))
 
 
 def remove_lost_creates(settings: Settings, names: list[str], lost: list[LostCreate], started: datetime) -> None:

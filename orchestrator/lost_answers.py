@@ -230,3 +230,23 @@ def remove_lost_create(clients, lost: LostCreate) -> None:
                                                              "NoSuchBucket", "404"):
             raise TrigError(f"removing {lost.address} ({lost.import_id}), whose create answer was lost, failed: "
                             f"{exc}; delete it by hand, then run the same command again.") from None
+
+
+def remove_duplicate_mappings(clients, tracked: list[Mapping[str, object]]) -> list[str]:
+    """Delete the event source mappings of a tracked mapping's function and source that the state does not hold
+    (tracked: the state's mapping attributes); returns their UUIDs.
+
+    A resent CreateEventSourceMapping whose first answer was lost makes a second mapping: MiniStack, unlike
+    AWS, does not refuse one for the same function and source. Terraform tracks one of them; the other would
+    double every invocation and outlive `trig destroy`. Only mappings of a pair the state holds are touched."""
+    lam = clients("lambda")
+    own = {str(m.get("uuid") or m.get("id")) for m in tracked}
+    removed = []
+    for pair in sorted({(str(m.get("function_name")), str(m.get("event_source_arn"))) for m in tracked}):
+        function, source = pair
+        found = lam.list_event_source_mappings(FunctionName=function, EventSourceArn=source)
+        for mapping in found.get("EventSourceMappings", []):
+            if mapping["UUID"] not in own:
+                lam.delete_event_source_mapping(UUID=mapping["UUID"])
+                removed.append(mapping["UUID"])
+    return removed

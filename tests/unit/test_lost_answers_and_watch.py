@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from orchestrator.lost_answers import (
-    ADOPTABLE, CREATED_AT, REMOVE, LostCreate, created_since, lost_creates, remove_lost_create, with_rest_api,
+    ADOPTABLE, CREATED_AT, REMOVE, LostCreate, created_since, lost_creates, remove_duplicate_mappings, remove_lost_create,
+    with_rest_api,
 )
 from orchestrator.watchdog import (
     ANSWERED, DEAD_AFTER_FAILURES, REFUSED, SILENT, SILENT_GONE_SECONDS, EmulatorWatch, ProgressLines, stall_limit,
@@ -210,3 +211,17 @@ def test_a_lost_api_path_is_removed_under_the_root_of_its_rest_api():
     remove_lost_create(lambda service: apigateway,
                        LostCreate("module.api.aws_api_gateway_resource.this", "aws_api_gateway_resource", "abc/hello"))
     assert apigateway.calls == [("delete_resource", {"restApiId": "abc", "resourceId": "res1"})]
+
+
+def test_a_second_mapping_of_a_tracked_function_and_source_is_deleted_and_nothing_else():
+    class Lambda(_Recorder):
+        def list_event_source_mappings(self, FunctionName, EventSourceArn):
+            self.calls.append(("list", {"FunctionName": FunctionName}))
+            return {"EventSourceMappings": [{"UUID": "tracked"}, {"UUID": "second"}]}
+
+    lam = Lambda()
+    removed = remove_duplicate_mappings(lambda service: lam, [
+        {"uuid": "tracked", "function_name": "sqs-trigger-test", "event_source_arn": "arn:aws:sqs:us-east-1:1:q"}])
+    assert removed == ["second"]
+    assert lam.calls == [("list", {"FunctionName": "sqs-trigger-test"}),
+                         ("delete_event_source_mapping", {"UUID": "second"})]
