@@ -199,7 +199,7 @@ def apply_recovering(settings: Settings, terraform: TerraformAdapter, workspace:
             record_apply_seconds(settings.home, creation_seconds(out, names))  # what --shard balances by
             remove_untracked_mappings(settings, names)
             if attempt:
-                # Added by the whole command, interrupted attempts and imports included: the resources
+                # Added by the whole command, interrupted attempts and removals included: the resources
                 # now tracked that were not before, plus those replaced (destroyed, then added).
                 for name in names:
                     tracked = len(terraform.trigger_addresses(workspace, name))

@@ -26,7 +26,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_exponential
 
 from orchestrator.errors import TrigError
-
 from orchestrator.terraform.diagnostics import diagnostic_lines
 from orchestrator.terraform.state import resource_type
 
@@ -100,8 +99,8 @@ def _log_group_created(clients, name: str) -> datetime:
     raise LookupError(name)
 
 
-# Resource types whose import id is the name in the provider's error, with how to read their creation time
-# (a permission's import id is function/statement; see created_since).
+# Resource types whose id (import_id) is the name in the provider's error, with how to read their creation time
+# (a permission's id is function/statement, a path's REST_API_ID/PATH_PART; see created_since).
 ADOPTABLE = {"aws_lambda_permission", "aws_api_gateway_resource"}
 CREATED_AT: dict[str, Callable] = {
     "aws_iam_role": _role_created,
@@ -163,9 +162,9 @@ def _remove_permission(clients, import_id: str) -> None:
 def _remove_api_path(clients, import_id: str) -> None:
     rest_api, path_part = import_id.split("/", 1)
     apigateway = clients("apigateway")
-    root = next(item["id"] for item in apigateway.get_resources(restApiId=rest_api, limit=500)["items"]
-                if item["path"] == "/")
-    for item in apigateway.get_resources(restApiId=rest_api, limit=500)["items"]:
+    items = apigateway.get_resources(restApiId=rest_api, limit=500)["items"]
+    root = next(item["id"] for item in items if item["path"] == "/")
+    for item in items:
         if item.get("parentId") == root and item.get("pathPart") == path_part:
             apigateway.delete_resource(restApiId=rest_api, resourceId=item["id"])
 
