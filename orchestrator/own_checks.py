@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.applied import AppliedTrigger, now_ms
-from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
+from orchestrator.confirmation import (
+    Confirmation, HeldOutput, last_lines, silent_invocations, silent_note, wait_for_lines,
+)
 from orchestrator.functions import Wired
-from orchestrator.logwatch import LogEvent
+from orchestrator.logwatch import LogEvent, group_invocations
 
 RECEIVED = "TRIG-RECEIVED "
 OUTCOME = "TRIG-OUTCOME "
@@ -23,14 +26,14 @@ TIMED_OUT = "Task timed out after"
 QUERY_NAME = "trig"
 
 
-def _records(events: list[LogEvent], prefix: str) -> list[dict]:
+def _records(messages: Iterable[str], prefix: str) -> list[dict]:
     found = []
-    for event in events:
-        at = event.message.find(prefix)
+    for message in messages:
+        at = message.find(prefix)
         if at < 0:
             continue
         try:
-            record = json.loads(event.message[at + len(prefix):])
+            record = json.loads(message[at + len(prefix):])
         except ValueError:
             continue
         if isinstance(record, dict):
@@ -57,11 +60,21 @@ class Received:
 
 def received(events: list[LogEvent], nonce: str) -> Received:
     """The invocations that received an event carrying nonce, and their outcomes."""
-    requests = [str(r.get("request")) for r in _records(events, RECEIVED)
+    messages = [e.message for e in events]
+    requests = [str(r.get("request")) for r in _records(messages, RECEIVED)
                 if any(nonce in str(identity) for identity in r.get("ids") or [])]
-    outcomes = [o for o in _records(events, OUTCOME) if str(o.get("request")) in requests]
+    outcomes = [o for o in _records(messages, OUTCOME) if str(o.get("request")) in requests]
     timed_out = bool(requests) and any(TIMED_OUT in e.message for e in events)
     return Received(requests, outcomes, timed_out)
+
+
+def cut_short(events: list[LogEvent]) -> list[str]:
+    """Invocations whose output the engine may hold: the silent ones, and the finished ones that logged
+    their TRIG-RECEIVED line but whose TRIG-OUTCOME line is nowhere in the log (the engine stopped reading)."""
+    answered = {str(o.get("request")) for o in _records((e.message for e in events), OUTCOME)}
+    short = [invocation.request_id for invocation in group_invocations(events) if invocation.complete
+             and any(str(r.get("request")) not in answered for r in _records(invocation.output, RECEIVED))]
+    return silent_invocations(events) + short
 
 
 def _settled(nonce: str, expect_log: str | None):
@@ -77,7 +90,7 @@ def confirm_received(target: AppliedTrigger, start_ms: int, timeout: float, nonc
                      expect_log: str | None = None) -> Confirmation:
     """Wait until the function's invocation that received the nonce's event has returned (and logged expect_log,
     if given) or failed; say which, with the function's error, or that nothing received the event."""
-    held = HeldOutput(target)
+    held = HeldOutput(target, cut_short)
     watched = wait_for_lines(target, start_ms, timeout, _settled(nonce, expect_log), held)
     seen = received(watched.seen, nonce)
     where = f"{target.function_name} (request {seen.requests[0]})" if seen.requests else target.function_name

@@ -58,7 +58,8 @@ def test_a_team_root_is_applied_discovered_checked_and_destroyed(make_trig, tmp_
     results = {r["trigger"]: r for r in json.loads(checked.stdout)["results"]}
     assert set(results) == KINDS, results.keys()
     for kind in KINDS - {"sqs", "schedule"}:
-        assert (results[kind]["ok"], results[kind]["outcome"]) == (True, "confirmed"), results[kind]
+        # A string, so pytest shows the whole row (a dict's repr is cut at 240 characters).
+        assert (results[kind]["ok"], results[kind]["outcome"]) == (True, "confirmed"), json.dumps(results[kind])
         assert "received by shop-" in results[kind]["detail"] and "which returned" in results[kind]["detail"]
     assert results["dynamodb"]["function"] == "shop-ledger"  # it logs nothing, and passes
     assert results["rest_api"]["source"] == "aws_api_gateway_integration.get_order"

@@ -11,7 +11,7 @@ import pytest
 from orchestrator.errors import UsageError
 from orchestrator.functions import Function, Wired, select_functions, select_wired, wired_named
 from orchestrator.logwatch import LogEvent
-from orchestrator.own_checks import received
+from orchestrator.own_checks import cut_short, received
 from orchestrator.redirect import trig_redirect
 from orchestrator.scaffold import example_files, write_example_project
 from orchestrator.triggers import REGISTRY
@@ -75,6 +75,25 @@ def test_check_reads_the_invocation_that_received_the_nonce_and_its_outcome():
     assert seen.requests == ["r2"] and seen.failure["error"] == "ValueError: no" and not seen.returned
     assert received(events, "other").returned and received(events, "other").failure is None
     assert received(events, "missing").requests == []
+
+
+def invocation(request_id: str, at: int, *output: str, finished: bool = True) -> list[LogEvent]:
+    lines = [f"START RequestId: {request_id} Version: $LATEST", *output]
+    if finished:
+        lines += [f"END RequestId: {request_id}", f"REPORT RequestId: {request_id}\tDuration: 1 ms"]
+    return [line(text, at) for text in lines]
+
+
+def test_an_invocation_whose_outcome_line_the_engine_kept_is_released_for():
+    # The engine stopped reading the worker 5 ms after TRIG-RECEIVED: the outcome stays with the worker.
+    whole = invocation("a", 1, 'TRIG-RECEIVED {"ids": ["x"], "request": "r1"}', 'TRIG-OUTCOME {"ok": true, "request": "r1"}')
+    short = invocation("b", 2, 'TRIG-RECEIVED {"ids": ["y"], "request": "r2"}')
+    running = invocation("c", 3, 'TRIG-RECEIVED {"ids": ["z"], "request": "r3"}', finished=False)
+    silent = invocation("d", 4)
+    assert cut_short(whole + short + running + silent) == ["d", "b"]
+    # Its outcome, logged later with another invocation of the same worker, settles it.
+    later = invocation("e", 5, 'TRIG-OUTCOME {"ok": true, "request": "r2"}')
+    assert cut_short(whole + short + later) == []
 
 
 def _known() -> dict[str, Function]:
