@@ -26,9 +26,11 @@ class Confirmation:
     reached: bool = False  # the event reached the function, which failed (a project's own: see own_checks)
 
 
-def confirm_marker(target: AppliedTrigger, start_ms: int, timeout: float, expected: str, sent: str = "") -> Confirmation:
-    """Wait for a log line ending with expected; sent says what was sent, for the message when none comes."""
-    held = HeldOutput(target)
+def confirm_marker(target: AppliedTrigger, start_ms: int, timeout: float, expected: str, sent: str = "",
+                   banner: str | None = None) -> Confirmation:
+    """Wait for a log line ending with expected; sent says what was sent, for the message when none comes.
+    banner: the line the function prints before that one, if any (see cut_after)."""
+    held = HeldOutput(target, cut_after(banner) if banner else silent_invocations)
     watched = wait_for_lines(target, start_ms, timeout, lambda evs: any(e.message.endswith(expected) for e in evs),
                              held)
     if watched.found:
@@ -58,6 +60,16 @@ def wait_for_lines(target: AppliedTrigger, start_ms: int, timeout: float, matche
 def silent_invocations(events: list[LogEvent]) -> list[str]:
     """Request ids of the complete invocations that logged nothing of the function's own."""
     return [i.request_id for i in group_invocations(events) if i.complete and not i.output]
+
+
+def cut_after(banner: str) -> Callable[[list[LogEvent]], list[str]]:
+    """For a function that prints a banner and then a line per event: the invocations whose output the engine
+    may hold (see HeldOutput), the silent ones and the finished ones that logged the banner alone."""
+    def held(events: list[LogEvent]) -> list[str]:
+        short = [i.request_id for i in group_invocations(events)
+                 if i.complete and len(i.output) == 1 and i.output[0].startswith(banner)]
+        return silent_invocations(events) + short
+    return held
 
 
 def silent_note(events: list[LogEvent]) -> str:

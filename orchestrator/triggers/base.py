@@ -107,6 +107,8 @@ class Trigger(ABC):
     handler: ClassVar[str] = "handler.handler"
     # The call `send` makes, to say what was sent when nothing arrives (PutRecords, Publish...).
     action: ClassVar[str] = ""
+    # The line the sample function prints before the marker's line, if it prints one (see confirmation.cut_after).
+    banner: ClassVar[str | None] = None
     # What `trig fire`'s --data, --key and --query mean for this type, if it takes them (its help says so).
     fire_options: ClassVar[dict[str, str]] = {}
     # The longest wait inside the AWS provider while this trigger is applied (measured against
@@ -166,7 +168,7 @@ class Trigger(ABC):
         start = now_ms()
         self.send(target, [self.payload(nonce)])
         return confirm_marker(target, start, timeout, self.marker(target, nonce),
-                              f"{self.action} to {self.source(target)}")
+                              f"{self.action} to {self.source(target)}", self.banner)
 
     def events_per_invocation(self, target: AppliedTrigger) -> int:
         """The most events one invocation of the function can carry (S3, SNS, EventBridge: one)."""

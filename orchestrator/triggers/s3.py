@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
+from orchestrator.confirmation import Confirmation, HeldOutput, cut_after, last_lines, silent_note, wait_for_lines
 from orchestrator.errors import UsageError
 from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
@@ -39,6 +39,7 @@ class S3Trigger(Trigger):
     invocation = "asynchronous"
     source_setting = "bucket"
     action = "PutObject"
+    banner = BANNER
     fire_options = {"data": "the object's content", "key": "the object key"}
     row = TypeRow(
         trigger="S3 bucket `test-bucket`, `s3:ObjectCreated:*`",
@@ -77,7 +78,7 @@ class S3Trigger(Trigger):
         key = object_key(target, self.payload(nonce))
         start = now_ms()
         self.send(target, [self.payload(nonce)])
-        held = HeldOutput(target)
+        held = HeldOutput(target, cut_after(BANNER))
         watched = wait_for_lines(target, start, timeout, lambda evs: logged_object(evs, key), held)
         if watched.found:
             return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}{held.note(True)}",

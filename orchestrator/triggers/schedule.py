@@ -6,7 +6,7 @@ import json
 import re
 
 from orchestrator.batches import chunks, send_all
-from orchestrator.confirmation import Confirmation, HeldOutput, last_lines, silent_note, wait_for_lines
+from orchestrator.confirmation import Confirmation, HeldOutput, cut_after, last_lines, silent_note, wait_for_lines
 from orchestrator.experiments.destination import invoke_config_accepted
 from orchestrator.experiments.queued import run_queued_experiments
 from orchestrator.experiments.verdicts import Row
@@ -45,6 +45,7 @@ class ScheduleTrigger(Trigger):
     source_setting = "rule"
     listed = 5
     invocation = "asynchronous"
+    banner = "EventBridge trigger Lambda"
     action = "PutEvents"
     row = TypeRow(
         trigger='EventBridge rule `lambda-test-schedule`: `rate(1 minute)` and the pattern `{"source": ["trig.check"]}`, permission `events-rule`',
@@ -87,7 +88,7 @@ class ScheduleTrigger(Trigger):
         started = now_ms()
         expected = detail_line(nonce)
         self.send(target, [self.payload(nonce)])
-        held = HeldOutput(target)
+        held = HeldOutput(target, cut_after(self.banner))
         watched = wait_for_lines(target, started, timeout, lambda evs: any(e.message.endswith(expected) for e in evs),
                                  held)
         if not watched.found:

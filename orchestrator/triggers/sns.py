@@ -17,6 +17,7 @@ class SnsTrigger(Trigger):
     source_setting = "topic"
     listed = 4
     invocation = "asynchronous"
+    banner = "SNS trigger Lambda"
     action = "Publish"
     row = TypeRow(
         trigger="SNS topic `lambda-test-topic`, the function subscribed (`lambda`), permission `sns-publish`",

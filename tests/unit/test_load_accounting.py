@@ -9,7 +9,7 @@ from orchestrator import reports
 from orchestrator.load import LoadResult, MissingSplit, split_missing
 from orchestrator.logwatch import LogEvent, group_invocations, watch
 from orchestrator.experiments.verdicts import PASS, Row
-from orchestrator.confirmation import RELEASE_EVENT, RELEASES, HeldOutput, should_release, silent_note
+from orchestrator.confirmation import RELEASE_EVENT, RELEASES, HeldOutput, cut_after, should_release, silent_note
 from orchestrator.triggers.s3 import BANNER, logged_object
 
 FIRED = [f"n{i:02d}" for i in range(10)]
@@ -160,3 +160,14 @@ def test_the_semantics_table_prints_each_rows_wait(capsys):
 
     _print_rows([Row("s3", "asynchronous", "retry recovers", "e", "o", PASS, "n", {}, waited=4.2)])
     assert "waited 4.2 s" in capsys.readouterr().out
+
+
+def test_an_invocation_that_logged_its_banner_alone_is_released_for_as_a_silent_one_is():
+    # The engine stopped reading the worker 5 ms after the banner: the key's line stays with the worker.
+    whole = block("a", "s1", 1, "S3 trigger Lambda", "bucket = b key = k1")
+    short = block("b", "s2", 2, "S3 trigger Lambda")
+    silent = block("c", "s3", 3)
+    running = [event for event in block("d", "s4", 4, "S3 trigger Lambda") if not event.message.startswith(("END", "REPORT"))]
+    held = cut_after("S3 trigger Lambda")
+    assert held(whole + short + silent + running) == ["c", "b"]
+    assert should_release(short, 0, held) and not should_release(short, 0)
