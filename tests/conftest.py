@@ -118,7 +118,7 @@ def tree_snapshot(folder: Path) -> dict[str, bytes]:
 _LONGEST_FIRST = ("test_team_root", "test_faults", "test_lost_answers", "test_semantics", "test_lifecycle",
                   "test_tracking", "test_installed", "test_pytest_plugin", "test_project", "test_examples")
 # Modules reading the shared stack, longest first, so that the last to start is a short one.
-_SHARED_LONGEST_FIRST = ("test_plan", "test_ux")
+_SHARED_LONGEST_FIRST = ("test_plan", "test_review", "test_ux")
 
 
 def pytest_collection_modifyitems(items):
