@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.applied import AppliedTrigger
-from orchestrator.logwatch import LogEvent, Watched, group_invocations, read_log_events, watch
+from orchestrator.logwatch import Invocation, LogEvent, Watched, group_invocations, read_log_events, watch
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +62,16 @@ def silent_invocations(events: list[LogEvent]) -> list[str]:
     return [i.request_id for i in group_invocations(events) if i.complete and not i.output]
 
 
+def silent_or_cut(events: list[LogEvent], cut: Callable[[Invocation], bool]) -> list[str]:
+    """The invocations whose output the engine may hold (see HeldOutput): the silent ones, then the finished
+    ones that cut(invocation) says were cut short."""
+    return silent_invocations(events) + [i.request_id for i in group_invocations(events) if i.complete and cut(i)]
+
+
 def cut_after(banner: str) -> Callable[[list[LogEvent]], list[str]]:
-    """For a function that prints a banner and then a line per event: the invocations whose output the engine
-    may hold (see HeldOutput), the silent ones and the finished ones that logged the banner alone."""
-    def held(events: list[LogEvent]) -> list[str]:
-        short = [i.request_id for i in group_invocations(events)
-                 if i.complete and len(i.output) == 1 and i.output[0].startswith(banner)]
-        return silent_invocations(events) + short
-    return held
+    """For a function that prints a banner and then a line per event: the silent invocations and the finished
+    ones that logged the banner alone."""
+    return lambda events: silent_or_cut(events, lambda i: len(i.output) == 1 and i.output[0].startswith(banner))
 
 
 def silent_note(events: list[LogEvent]) -> str:

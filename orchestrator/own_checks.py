@@ -14,10 +14,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from orchestrator.applied import AppliedTrigger, now_ms
 from orchestrator.confirmation import (
-    Confirmation, HeldOutput, last_lines, silent_invocations, silent_note, wait_for_lines,
+    Confirmation, HeldOutput, last_lines, silent_note, silent_or_cut, wait_for_lines,
 )
 from orchestrator.functions import Wired
-from orchestrator.logwatch import LogEvent, group_invocations
+from orchestrator.logwatch import LogEvent
 
 RECEIVED = "TRIG-RECEIVED "
 OUTCOME = "TRIG-OUTCOME "
@@ -72,9 +72,8 @@ def cut_short(events: list[LogEvent]) -> list[str]:
     """Invocations whose output the engine may hold: the silent ones, and the finished ones that logged
     their TRIG-RECEIVED line but whose TRIG-OUTCOME line is nowhere in the log (the engine stopped reading)."""
     answered = {str(o.get("request")) for o in _records((e.message for e in events), OUTCOME)}
-    short = [invocation.request_id for invocation in group_invocations(events) if invocation.complete
-             and any(str(r.get("request")) not in answered for r in _records(invocation.output, RECEIVED))]
-    return silent_invocations(events) + short
+    return silent_or_cut(events, lambda invocation: any(str(r.get("request")) not in answered
+                                                        for r in _records(invocation.output, RECEIVED)))
 
 
 def _settled(nonce: str, expect_log: str | None):

@@ -78,7 +78,7 @@ class S3Trigger(Trigger):
         key = object_key(target, self.payload(nonce))
         start = now_ms()
         self.send(target, [self.payload(nonce)])
-        held = HeldOutput(target, cut_after(BANNER))
+        held = HeldOutput(target, cut_after(self.banner))
         watched = wait_for_lines(target, start, timeout, lambda evs: logged_object(evs, key), held)
         if watched.found:
             return Confirmation(True, f"{BANNER!r} and key {key} in {target.log_group}{held.note(True)}",

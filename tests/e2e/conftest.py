@@ -11,6 +11,8 @@ from tests.e2e.shared_stack import start_shared_stack, wait_for_shared_stack
 SEED_TRIGGERS = ("api", "s3", "kinesis")
 # Every trigger type, in the registry's order: what the shared stack applies.
 ALL_TRIGGERS = ("api", "s3", "kinesis", "sns", "schedule", "dynamodb", "sqs")
+# Every trigger stack's function, as its plan names it.
+FUNCTION = "module.function.aws_lambda_function.this"
 
 
 def pytest_collection_modifyitems(items):

@@ -3,9 +3,8 @@ pull request script are in test_review.py)."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import SEED_TRIGGERS, plan_json
+from tests.e2e.conftest import FUNCTION, SEED_TRIGGERS, plan_json
 
-FUNCTION = "module.function.aws_lambda_function.this"
 BUCKET = "module.s3[\"s3\"].aws_s3_bucket.this"
 # Every resource each trigger's root creates: the shared function module (4) and the trigger's own.
 EXPECTED_ADDS = {

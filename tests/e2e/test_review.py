@@ -9,9 +9,7 @@ import subprocess
 import sys
 
 from tests.conftest import PROJECT_DIR, Trig
-from tests.e2e.conftest import copy_project, plan_json
-
-FUNCTION = "module.function.aws_lambda_function.this"
+from tests.e2e.conftest import FUNCTION, copy_project, plan_json
 
 
 def test_a_changed_function_source_updates_that_function_only(shared_stack, tmp_path):

@@ -167,7 +167,7 @@ def test_an_invocation_that_logged_its_banner_alone_is_released_for_as_a_silent_
     whole = block("a", "s1", 1, "S3 trigger Lambda", "bucket = b key = k1")
     short = block("b", "s2", 2, "S3 trigger Lambda")
     silent = block("c", "s3", 3)
-    running = [event for event in block("d", "s4", 4, "S3 trigger Lambda") if not event.message.startswith(("END", "REPORT"))]
+    running = [e for e in block("d", "s4", 4, "S3 trigger Lambda") if not e.message.startswith(("END", "REPORT"))]
     held = cut_after("S3 trigger Lambda")
     assert held(whole + short + silent + running) == ["c", "b"]
     assert should_release(short, 0, held) and not should_release(short, 0)

@@ -15,6 +15,7 @@ from orchestrator.own_checks import cut_short, received
 from orchestrator.redirect import trig_redirect
 from orchestrator.scaffold import example_files, write_example_project
 from orchestrator.triggers import REGISTRY
+from tests.unit.test_load_accounting import block
 
 
 def line(message: str, at: int = 1) -> LogEvent:
@@ -78,10 +79,8 @@ def test_check_reads_the_invocation_that_received_the_nonce_and_its_outcome():
 
 
 def invocation(request_id: str, at: int, *output: str, finished: bool = True) -> list[LogEvent]:
-    lines = [f"START RequestId: {request_id} Version: $LATEST", *output]
-    if finished:
-        lines += [f"END RequestId: {request_id}", f"REPORT RequestId: {request_id}\tDuration: 1 ms"]
-    return [line(text, at) for text in lines]
+    events = block(request_id, "s", at, *output)
+    return events if finished else [e for e in events if not e.message.startswith(("END", "REPORT"))]
 
 
 def test_an_invocation_whose_outcome_line_the_engine_kept_is_released_for():
