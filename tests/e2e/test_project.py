@@ -111,7 +111,7 @@ def test_own_functions_are_applied_checked_by_event_identity_and_destroyed(make_
     results = {r["trigger"]: r for r in json.loads(checked.stdout)["results"]}
     assert set(results) == {"orders.http", "orders.queue", "greeter.http", "greeter.queue", "broken.upload", "broken.http"}
     for name in ("orders.http", "orders.queue", "greeter.http", "greeter.queue"):
-        assert results[name]["ok"], results[name]
+        assert results[name]["ok"], json.dumps(results[name])  # a string: pytest shows the whole row
         assert "received by" in results[name]["detail"] and "which returned" in results[name]["detail"], results[name]
     assert results["orders.http"]["detail"].startswith('HTTP 200: {"order": '), results["orders.http"]
     assert results["greeter.http"]["detail"].startswith("HTTP 200: hello "), results["greeter.http"]
