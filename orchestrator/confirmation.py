@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -87,21 +88,30 @@ def silent_note(events: list[LogEvent]) -> str:
             f"(RequestId {', '.join(silent[:3])}): the engine lost the function's output")
 
 
-# The event of such an invocation: trig's redirect answers it without calling a project's own function.
-RELEASE_EVENT = b'{"trig-release": true}'
-# How many times a check invokes the function itself to release output the engine holds back.
+# The event of such an invocation: trig's redirect answers it after hold_ms without calling a project's own
+# function, so that a round's invocations overlap and each one leases a worker of its own (see HeldOutput).
+RELEASE_EVENT = b'{"trig-release": true, "hold_ms": 250}'
+# How many rounds of invocations a check makes to release output the engine holds back, and at most how many
+# invocations a round makes at once.
 RELEASES = 3
+RELEASE_WIDTH = 4
 
 
-def should_release(events: list[LogEvent], released: int,
+def should_release(events: list[LogEvent], released: int, rounds: int,
                    held: Callable[[list[LogEvent]], list[str]] = silent_invocations) -> bool:
     """True while invocations whose output the engine may hold (held(events): by default those without a
-    line of their own) outnumber the releases made, up to RELEASES.
+    line of their own) outnumber the release invocations made, for at most RELEASES rounds.
 
     A release of a function that logs nothing for an empty event is itself such an invocation,
     hence the limit.
     """
-    return released < RELEASES and len(held(events)) > released
+    return rounds < RELEASES and len(held(events)) > released
+
+
+def release_width(events: list[LogEvent]) -> int:
+    """How many invocations a release round makes at once: one per finished invocation in the window (each
+    may have had a worker of its own, and any of those may hold output), at least one, at most RELEASE_WIDTH."""
+    return max(1, min(RELEASE_WIDTH, sum(1 for i in group_invocations(events) if i.complete)))
 
 
 @dataclass
@@ -114,6 +124,10 @@ class HeldOutput:
     check invokes it directly with an empty event so the engine logs what it holds. On AWS no
     invocation of trig's functions is silent, so this never happens.
 
+    The engine gives an invocation the first free worker of the function's pool, so one release
+    at a time always reaches the same worker: a round invokes the function once per finished
+    invocation it saw, all at once, so that the worker holding the output is among those leased.
+
     The engine stops reading a worker's output 5 ms after its last line came, so a busy machine also
     cuts an invocation's output short: its first line logged, the rest held. held(events) names the
     invocations to release for (by default the silent ones; a redirected check adds those whose
@@ -122,16 +136,25 @@ class HeldOutput:
 
     target: AppliedTrigger
     held: Callable[[list[LogEvent]], list[str]] = silent_invocations
-    released: int = 0
+    released: int = 0  # invocations made
+    rounds: int = 0
 
     def release_if_silent(self, events: list[LogEvent]) -> None:
-        if not should_release(events, self.released, self.held):
+        if not should_release(events, self.released, self.rounds, self.held):
             return
-        self.released += 1
-        try:
-            self.target.client("lambda").invoke(FunctionName=self.target.function_name, Payload=RELEASE_EVENT)
-        except (ClientError, BotoCoreError) as exc:
-            log.debug("releasing the output of %s failed: %s", self.target.function_name, exc)
+        width = release_width(events)
+        self.released += width
+        self.rounds += 1
+        lam = self.target.client("lambda")
+
+        def release(_: int) -> None:
+            try:
+                lam.invoke(FunctionName=self.target.function_name, Payload=RELEASE_EVENT)
+            except (ClientError, BotoCoreError) as exc:
+                log.debug("releasing the output of %s failed: %s", self.target.function_name, exc)
+
+        with ThreadPoolExecutor(width) as pool:
+            list(pool.map(release, range(width)))
 
     def note(self, confirmed: bool) -> str:
         if not self.released:

@@ -1,7 +1,8 @@
 // trig's redirect for a project's Node.js function, deployed on the emulator only (never by terraform/envs/aws).
 // The function's handler points here; TRIG_ORIGINAL_HANDLER names the user's. Each invocation logs one
 // TRIG-RECEIVED line with the event's identities and one TRIG-OUTCOME line (returned, or threw: name,
-// message and the last frame of the user's code), as trig_redirect.py does for Python.
+// message and the last frame of the user's code), as trig_redirect.py does for Python. A release event is
+// answered here after its hold_ms, as there.
 "use strict";
 const path = require("path");
 const crypto = require("crypto");
@@ -67,7 +68,11 @@ async function original() {
 }
 
 exports.handler = async (event, context) => {
-  if (event && event["trig-release"]) return { released: true };
+  if (event && event["trig-release"]) {
+    const hold = typeof event.hold_ms === "number" ? Math.min(Math.max(event.hold_ms, 0), 1000) : 0;
+    await new Promise((resolve) => setTimeout(resolve, hold));
+    return { released: true };
+  }
   const token = (context && context.awsRequestId) || crypto.randomUUID();
   say("RECEIVED", { ids: identities(event), request: token });
   try {

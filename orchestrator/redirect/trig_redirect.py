@@ -4,7 +4,8 @@ The function's handler points here; TRIG_ORIGINAL_HANDLER names the user's. Each
 `TRIG-RECEIVED` line with the identities of the event (object keys, message bodies and ids, record data,
 item keys, the request's query), calls the user's handler untouched, and logs one `TRIG-OUTCOME` line:
 returned, or raised (type, message and the last frame of the user's code), then raises again.
-A `{"trig-release": true}` event is trig asking the engine for output it held back: answered here.
+A `{"trig-release": true, "hold_ms": n}` event is trig asking the engine for output it held back: answered
+here after n ms (at most a second), so that the release invocations trig makes at once overlap.
 """
 
 import base64
@@ -12,6 +13,7 @@ import importlib
 import json
 import os
 import sys
+import time
 import traceback
 import uuid
 
@@ -82,6 +84,8 @@ def _original():
 
 def handler(event, context):
     if isinstance(event, dict) and event.get("trig-release"):
+        hold = event.get("hold_ms")
+        time.sleep(min(max(hold, 0), 1000) / 1000 if isinstance(hold, (int, float)) else 0)
         return {"released": True}
     token = getattr(context, "aws_request_id", "") or uuid.uuid4().hex
     _say("RECEIVED", {"request": token, "ids": identities(event)})

@@ -9,7 +9,9 @@ from orchestrator import reports
 from orchestrator.load import LoadResult, MissingSplit, split_missing
 from orchestrator.logwatch import LogEvent, group_invocations, watch
 from orchestrator.experiments.verdicts import PASS, Row
-from orchestrator.confirmation import RELEASE_EVENT, RELEASES, HeldOutput, cut_after, should_release, silent_note
+from orchestrator.confirmation import (
+    RELEASE_EVENT, RELEASE_WIDTH, RELEASES, HeldOutput, cut_after, release_width, should_release, silent_note,
+)
 from orchestrator.triggers.s3 import BANNER, logged_object
 
 FIRED = [f"n{i:02d}" for i in range(10)]
@@ -108,10 +110,10 @@ class FakeTarget:
 
 def test_output_held_back_is_asked_for_once_per_silent_invocation_and_never_more_than_the_limit():
     silent = block("a", "s1", 1)
-    assert should_release(silent, 0) and not should_release(silent, 1)
-    assert not should_release(block("a", "s1", 1, "S3 trigger Lambda"), 0)
-    many = [event for i in range(RELEASES + 2) for event in block(f"r{i}", f"s{i}", i)]
-    assert should_release(many, RELEASES - 1) and not should_release(many, RELEASES)
+    assert should_release(silent, 0, 0) and not should_release(silent, 1, 1)
+    assert not should_release(block("a", "s1", 1, "S3 trigger Lambda"), 0, 0)
+    many = [event for i in range(RELEASES * RELEASE_WIDTH + 2) for event in block(f"r{i}", f"s{i}", i)]
+    assert should_release(many, RELEASES, RELEASES - 1) and not should_release(many, RELEASES, RELEASES)
 
     target = FakeTarget()
     held = HeldOutput(target)  # type: ignore[arg-type]
@@ -121,6 +123,19 @@ def test_output_held_back_is_asked_for_once_per_silent_invocation_and_never_more
     assert target.lam.invoked == [("s3-trigger-test", RELEASE_EVENT)] and held.released == 1
     assert "logged only once trig invoked the function 1 more time(s)" in held.note(True)
     assert "to release it, in vain" in held.note(False)
+
+
+def test_a_release_round_leases_as_many_workers_as_invocations_it_saw_at_once():
+    # Two invocations at once had two workers; the engine gives the first free one, so one release at a time
+    # would always reach the worker that did not hold the output.
+    two = block("a", "s1", 1, "S3 trigger Lambda", "bucket = b key = k1") + block("b", "s2", 1)
+    assert release_width(two) == 2
+    assert release_width([]) == 1
+    assert release_width([e for i in range(9) for e in block(f"r{i}", f"s{i}", i)]) == RELEASE_WIDTH
+    target = FakeTarget()
+    held = HeldOutput(target)  # type: ignore[arg-type]
+    held.release_if_silent(two)
+    assert target.lam.invoked == [("s3-trigger-test", RELEASE_EVENT)] * 2 and (held.released, held.rounds) == (2, 1)
 
 
 def test_an_s3_object_is_confirmed_when_its_lines_were_logged_with_different_invocations():
@@ -170,4 +185,4 @@ def test_an_invocation_that_logged_its_banner_alone_is_released_for_as_a_silent_
     running = [e for e in block("d", "s4", 4, "S3 trigger Lambda") if not e.message.startswith(("END", "REPORT"))]
     held = cut_after("S3 trigger Lambda")
     assert held(whole + short + silent + running) == ["c", "b"]
-    assert should_release(short, 0, held) and not should_release(short, 0)
+    assert should_release(short, 0, 0, held) and not should_release(short, 0, 0)

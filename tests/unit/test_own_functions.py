@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from orchestrator.confirmation import RELEASE_EVENT
 from orchestrator.errors import UsageError
 from orchestrator.functions import Function, Wired, select_functions, select_wired, wired_named
 from orchestrator.logwatch import LogEvent
@@ -49,6 +52,9 @@ def test_the_redirect_records_the_outcome_and_raises_again(monkeypatch, capsys, 
     with pytest.raises(KeyError):
         trig_redirect.handler({"Records": [{"body": "b"}]}, context)
     assert trig_redirect.handler({"trig-release": True}, context) == {"released": True}
+    started = time.monotonic()
+    assert trig_redirect.handler(json.loads(RELEASE_EVENT), context) == {"released": True}
+    assert time.monotonic() - started >= 0.25  # held, so that a round's releases overlap
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(x.split(" ", 1)[1]) for x in lines] == [
         {"request": "req-1", "ids": ["b"]}, {"request": "req-1", "ok": True},
@@ -150,3 +156,12 @@ def test_a_pyproject_s_tool_trig_functions_are_the_catalogue_and_a_bad_value_nam
         catalogue(settings)
     assert str(caught.value).startswith(f"config file {pyproject}, line 10: functions.orders.triggers.upload.bucket: "
                                         "bucket 'Not_A_Bucket' is not 3-63 lowercase letters"), caught.value
+
+
+def test_the_node_redirect_holds_a_release_as_the_python_one_does():
+    redirect = Path(trig_redirect.__file__).with_name("trig_redirect.js")
+    script = (f"const r = require({json.dumps(str(redirect))}); const t = Date.now();"
+              f"r.handler({RELEASE_EVENT.decode()}, {{}}).then(v => console.log(JSON.stringify([v, Date.now() - t])))")
+    answer, held_ms = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
+                                                check=True).stdout)
+    assert answer == {"released": True} and held_ms >= 245
