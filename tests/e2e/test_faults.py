@@ -143,7 +143,6 @@ def test_sigint_during_apply_lets_terraform_finish_and_keeps_state_consistent(ma
     assert only_resources(trig)["streams"] == ["lambda-test"]
     assert only_resources(trig)["functions"] == ["kinesis-trigger-test"]
     assert len(only_resources(trig)["mappings"]) == 1
-    trig.run("destroy", "kinesis")
 
 
 def test_second_apply_on_the_same_trigger_is_refused_while_the_first_runs(make_trig):

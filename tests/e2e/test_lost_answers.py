@@ -71,4 +71,3 @@ def test_a_same_named_function_made_before_the_apply_is_not_adopted(make_trig, t
     assert "made before this apply, so trig does not adopt it" in lines[-1]
     config = trig.client("lambda").get_function(FunctionName="api-gateway-test")["Configuration"]
     assert config["Role"].endswith("role/someone-elses")
-    trig.run("destroy", "api")
