@@ -61,9 +61,11 @@ class Received:
 def received(events: list[LogEvent], nonce: str) -> Received:
     """The invocations that received an event carrying nonce, and their outcomes."""
     messages = [e.message for e in events]
-    requests = [str(r.get("request")) for r in _records(messages, RECEIVED)
-                if any(nonce in str(identity) for identity in r.get("ids") or [])]
-    outcomes = [o for o in _records(messages, OUTCOME) if str(o.get("request")) in requests]
+    # One record per request: a raised error's traceback carries its two lines again (see the redirect).
+    requests = list(dict.fromkeys(str(r.get("request")) for r in _records(messages, RECEIVED)
+                                  if any(nonce in str(identity) for identity in r.get("ids") or [])))
+    outcomes = list({str(o.get("request")): o for o in _records(messages, OUTCOME)
+                     if str(o.get("request")) in requests}.values())
     timed_out = bool(requests) and any(TIMED_OUT in e.message for e in events)
     return Received(requests, outcomes, timed_out)
 

@@ -2,7 +2,7 @@
 // The function's handler points here; TRIG_ORIGINAL_HANDLER names the user's. Each invocation logs one
 // TRIG-RECEIVED line with the event's identities and one TRIG-OUTCOME line (returned, or threw: name,
 // message and the last frame of the user's code), as trig_redirect.py does for Python. A release event is
-// answered here after its hold_ms, as there.
+// answered here after its hold_ms, and a thrown error carries both lines at the end of its stack, as there.
 "use strict";
 const path = require("path");
 const crypto = require("crypto");
@@ -48,7 +48,9 @@ function userFrame(error) {
 }
 
 function say(kind, document) {
-  console.log(`TRIG-${kind} ${JSON.stringify(document)}`);
+  const line = `TRIG-${kind} ${JSON.stringify(document)}`;
+  console.log(line);
+  return line;
 }
 
 async function original() {
@@ -74,7 +76,7 @@ exports.handler = async (event, context) => {
     return { released: true };
   }
   const token = (context && context.awsRequestId) || crypto.randomUUID();
-  say("RECEIVED", { ids: identities(event), request: token });
+  const received = say("RECEIVED", { ids: identities(event), request: token });
   try {
     const fn = await original();
     const result = await fn(event, context);
@@ -82,7 +84,14 @@ exports.handler = async (event, context) => {
     return result;
   } catch (error) {
     const message = `${(error && error.name) || "Error"}: ${(error && error.message) || error}`.slice(0, 500);
-    say("OUTCOME", { error: message, frame: userFrame(error), ok: false, request: token });
+    const outcome = say("OUTCOME", { error: message, frame: userFrame(error), ok: false, request: token });
+    if (error && typeof error === "object" && typeof error.stack === "string") {
+      try {
+        error.stack = `${error.stack}\n${received}\n${outcome}`;
+      } catch (_) {
+        // A frozen error keeps its stack; the lines above are then the only record.
+      }
+    }
     throw error;
   }
 };

@@ -3,7 +3,9 @@
 The function's handler points here; TRIG_ORIGINAL_HANDLER names the user's. Each invocation logs one
 `TRIG-RECEIVED` line with the identities of the event (object keys, message bodies and ids, record data,
 item keys, the request's query), calls the user's handler untouched, and logs one `TRIG-OUTCOME` line:
-returned, or raised (type, message and the last frame of the user's code), then raises again.
+returned, or raised (type, message and the last frame of the user's code), then raises again. A raised
+error also carries both lines as notes: the engine kills a worker whose function raised and may not have read
+its output yet, but the error's traceback reaches the log through the worker's answer.
 A `{"trig-release": true, "hold_ms": n}` event is trig asking the engine for output it held back: answered
 here after n ms (at most a second), so that the release invocations trig makes at once overlap.
 """
@@ -73,7 +75,9 @@ def _user_frame(tb):
 
 
 def _say(kind, document):
-    print(f"TRIG-{kind} {json.dumps(document, sort_keys=True)}", flush=True)
+    line = f"TRIG-{kind} {json.dumps(document, sort_keys=True)}"
+    print(line, flush=True)
+    return line
 
 
 def _original():
@@ -88,12 +92,15 @@ def handler(event, context):
         time.sleep(min(max(hold, 0), 1000) / 1000 if isinstance(hold, (int, float)) else 0)
         return {"released": True}
     token = getattr(context, "aws_request_id", "") or uuid.uuid4().hex
-    _say("RECEIVED", {"request": token, "ids": identities(event)})
+    received = _say("RECEIVED", {"request": token, "ids": identities(event)})
     try:
         result = _original()(event, context)
     except Exception as exc:
-        _say("OUTCOME", {"request": token, "ok": False, "error": f"{type(exc).__name__}: {exc}"[:500],
-                         "frame": _user_frame(sys.exc_info()[2])})
+        outcome = _say("OUTCOME", {"request": token, "ok": False, "error": f"{type(exc).__name__}: {exc}"[:500],
+                                   "frame": _user_frame(sys.exc_info()[2])})
+        if hasattr(exc, "add_note"):  # Python 3.11 and later
+            exc.add_note(received)
+            exc.add_note(outcome)
         raise
     _say("OUTCOME", {"request": token, "ok": True})
     return result

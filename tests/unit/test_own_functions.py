@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
 import subprocess
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -49,8 +52,11 @@ def test_the_redirect_records_the_outcome_and_raises_again(monkeypatch, capsys, 
     monkeypatch.setenv("TRIG_ORIGINAL_HANDLER", "user_code.ok")
     assert trig_redirect.handler({"Records": [{"body": "b"}]}, context) == {"statusCode": 204}
     monkeypatch.setenv("TRIG_ORIGINAL_HANDLER", "user_code.fail")
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as raised:
         trig_redirect.handler({"Records": [{"body": "b"}]}, context)
+    # The traceback the engine logs from the worker's answer carries both lines too.
+    notes = traceback.format_exception(raised.value)[-2:]
+    assert [n.split(" ", 1)[0] for n in notes] == ["TRIG-RECEIVED", "TRIG-OUTCOME"], notes
     assert trig_redirect.handler({"trig-release": True}, context) == {"released": True}
     started = time.monotonic()
     assert trig_redirect.handler(json.loads(RELEASE_EVENT), context) == {"released": True}
@@ -82,6 +88,9 @@ def test_check_reads_the_invocation_that_received_the_nonce_and_its_outcome():
     assert seen.requests == ["r2"] and seen.failure["error"] == "ValueError: no" and not seen.returned
     assert received(events, "other").returned and received(events, "other").failure is None
     assert received(events, "missing").requests == []
+    # A raised error's traceback repeats both lines: still one request with one outcome.
+    again = received(events + events[2:3] + events[4:], "abc")
+    assert again.requests == ["r2"] and len(again.outcomes) == 1
 
 
 def invocation(request_id: str, at: int, *output: str, finished: bool = True) -> list[LogEvent]:
@@ -165,3 +174,15 @@ def test_the_node_redirect_holds_a_release_as_the_python_one_does():
     answer, held_ms = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
                                                 check=True).stdout)
     assert answer == {"released": True} and held_ms >= 245
+
+
+def test_the_node_redirect_puts_its_lines_on_a_thrown_error_s_stack(tmp_path):
+    shutil.copy(Path(trig_redirect.__file__).with_name("trig_redirect.js"), tmp_path)
+    (tmp_path / "bad.js").write_text('exports.fail = async () => { throw new Error("refund service unavailable"); };')
+    script = ('const r = require("./trig_redirect.js");'
+              'r.handler({Records: [{body: "b"}]}, {awsRequestId: "req-3"}).catch(e => console.log(e.stack))')
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, cwd=tmp_path,
+                         env={**os.environ, "TRIG_ORIGINAL_HANDLER": "bad.fail"}).stdout.splitlines()
+    # Printed first as lines of their own, then again at the end of the stack the engine logs.
+    assert [line.split(" ", 1)[0] for line in out[:2] + out[-2:]] == ["TRIG-RECEIVED", "TRIG-OUTCOME"] * 2, out
+    assert json.loads(out[-1].split(" ", 1)[1])["error"] == "Error: refund service unavailable"
