@@ -167,22 +167,24 @@ def test_a_pyproject_s_tool_trig_functions_are_the_catalogue_and_a_bad_value_nam
                                         "bucket 'Not_A_Bucket' is not 3-63 lowercase letters"), caught.value
 
 
-def test_the_node_redirect_holds_a_release_as_the_python_one_does():
-    redirect = Path(trig_redirect.__file__).with_name("trig_redirect.js")
-    script = (f"const r = require({json.dumps(str(redirect))}); const t = Date.now();"
-              f"r.handler({RELEASE_EVENT.decode()}, {{}}).then(v => console.log(JSON.stringify([v, Date.now() - t])))")
-    answer, held_ms = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
-                                                check=True).stdout)
+def run_node_redirect(folder: Path, call: str, **env: str) -> list[str]:
+    """What node printed running call on `r`, the Node.js redirect copied into folder (beside a user's module)."""
+    shutil.copy(Path(trig_redirect.__file__).with_name("trig_redirect.js"), folder)
+    return subprocess.run(["node", "-e", f'const r = require("./trig_redirect.js"); {call}'], capture_output=True,
+                          text=True, check=True, cwd=folder, env={**os.environ, **env}).stdout.splitlines()
+
+
+def test_the_node_redirect_holds_a_release_as_the_python_one_does(tmp_path):
+    [out] = run_node_redirect(tmp_path, f"const t = Date.now(); r.handler({RELEASE_EVENT.decode()}, {{}})"
+                                        ".then(v => console.log(JSON.stringify([v, Date.now() - t])))")
+    answer, held_ms = json.loads(out)
     assert answer == {"released": True} and held_ms >= 245
 
 
 def test_the_node_redirect_puts_its_lines_on_a_thrown_error_s_stack(tmp_path):
-    shutil.copy(Path(trig_redirect.__file__).with_name("trig_redirect.js"), tmp_path)
     (tmp_path / "bad.js").write_text('exports.fail = async () => { throw new Error("refund service unavailable"); };')
-    script = ('const r = require("./trig_redirect.js");'
-              'r.handler({Records: [{body: "b"}]}, {awsRequestId: "req-3"}).catch(e => console.log(e.stack))')
-    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, cwd=tmp_path,
-                         env={**os.environ, "TRIG_ORIGINAL_HANDLER": "bad.fail"}).stdout.splitlines()
+    out = run_node_redirect(tmp_path, 'r.handler({Records: [{body: "b"}]}, {awsRequestId: "req-3"})'
+                                      ".catch(e => console.log(e.stack))", TRIG_ORIGINAL_HANDLER="bad.fail")
     # Printed first as lines of their own, then again at the end of the stack the engine logs.
     assert [line.split(" ", 1)[0] for line in out[:2] + out[-2:]] == ["TRIG-RECEIVED", "TRIG-OUTCOME"] * 2, out
     assert json.loads(out[-1].split(" ", 1)[1])["error"] == "Error: refund service unavailable"
